@@ -1,0 +1,50 @@
+//! R10: a flow's 本年累计 is never below its 本月数, and in January the two are equal.
+
+use crate::config::{Builtin, Config, IndicatorKind};
+use crate::facts::FactTable;
+use crate::findings::Kind;
+use crate::model::{Column, Finding, Period};
+
+pub fn evaluate(table: &FactTable, config: &Config, period: Period, out: &mut Vec<Finding>) {
+    let Some(check) = config.builtin_check(Builtin::YtdConsistent) else {
+        return;
+    };
+    for ind in config
+        .indicators
+        .iter()
+        .filter(|i| i.kind == IndicatorKind::Flow)
+    {
+        let code = ind.code();
+        for (row, township) in table.townships.iter().enumerate() {
+            let (Some(month), Some(ytd)) = (
+                table.value(row, code),
+                table.value(row, &format!("{code}_ytd")),
+            ) else {
+                continue;
+            };
+            let tolerance = 0.5 * 10f64.powi(-(ind.decimals as i32));
+            let kind = if period.month == 1 && (ytd - month).abs() >= tolerance {
+                Kind::JanuaryYtd { month, ytd }
+            } else if ytd + tolerance <= month {
+                Kind::YtdBelowMonth { month, ytd }
+            } else {
+                continue;
+            };
+            let at = table
+                .sources
+                .get(&(township.clone(), code.to_string(), Column::Ytd))
+                .cloned()
+                .unwrap_or_default();
+            out.push(Finding {
+                rule: check.id().to_string(),
+                severity: check.severity,
+                township: Some(township.clone()),
+                code: Some(code.to_string()),
+                column: Some(Column::Ytd),
+                at,
+                typed: None,
+                kind,
+            });
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The command line (clap derive only; no logic here).
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "huizong",
+    version,
+    about = "汇总：乡镇卫生院月报表的审核与汇总 / consolidate and check township health returns"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, Default)]
+pub enum LangArg {
+    #[default]
+    Zh,
+    En,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// 汇总一个文件夹中的报表 / consolidate a folder of returned workbooks into the county workbook
+    Run {
+        /// 报表所在文件夹 / the folder holding this month's returns
+        folder: PathBuf,
+        /// 配置文件 (TOML) / configuration file; the default form is built in
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// 报告期 YYYY-MM / the period; defaults to the one most returns give
+        #[arg(long)]
+        period: Option<String>,
+        /// 输出文件夹 / output folder
+        #[arg(long, default_value = "out")]
+        out: PathBuf,
+        /// 另写一份 JSON 运行报告 / also write the run report as JSON
+        #[arg(long)]
+        json: Option<PathBuf>,
+        /// 语言 / language of the outputs and messages
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+        /// 只打印摘要，不逐条打印异常 / print the summary only
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}

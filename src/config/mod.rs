@@ -1,0 +1,344 @@
+//! Configuration: TOML → a validated [`Config`] (form, indicators, rates, checks, roster).
+//!
+//! The default form is built in (`default_form.toml`); a file that gives only `county` and
+//! `[[townships]]` uses it. A mistake is a [`ConfigError`] naming its key and line. This module
+//! reads no returns and knows nothing of spreadsheets.
+
+pub mod expr;
+mod validate;
+
+use serde::Deserialize;
+use std::path::Path;
+use toml::Spanned;
+
+pub use validate::ConfigError;
+
+use crate::model::Severity;
+
+/// The built-in default form, as TOML.
+pub const DEFAULT_FORM: &str = include_str!("default_form.toml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IndicatorKind {
+    Stock,
+    Flow,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Labels {
+    pub code: Vec<String>,
+    pub name: Vec<String>,
+    #[serde(default)]
+    pub unit: Vec<String>,
+    pub month: Vec<String>,
+    pub ytd: Vec<String>,
+    pub township: Vec<String>,
+    pub period: Vec<String>,
+    pub filed: Vec<String>,
+    #[serde(default)]
+    pub total_row: Vec<String>,
+    #[serde(default)]
+    pub township_suffixes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Form {
+    pub name: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default = "default_scan_rows")]
+    pub header_scan_rows: u32,
+    #[serde(default = "default_fuzzy")]
+    pub fuzzy_threshold: f64,
+    pub labels: Labels,
+}
+
+fn default_scan_rows() -> u32 {
+    30
+}
+fn default_fuzzy() -> f64 {
+    0.6
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Indicator {
+    pub code: Spanned<String>,
+    pub name: String,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    pub unit: String,
+    pub kind: IndicatorKind,
+    #[serde(default)]
+    pub decimals: u32,
+    #[serde(default)]
+    pub sheet: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Whether a blank 本月数 is an R14 error (default true).
+    #[serde(default = "yes")]
+    pub required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Indicator {
+    pub fn code(&self) -> &str {
+        self.code.get_ref()
+    }
+
+    /// Head-counts and other counted units take whole numbers only.
+    pub fn is_count(&self) -> bool {
+        self.decimals == 0
+    }
+
+    /// Whether the unit is already in 万 (so a typed 万 is ambiguous).
+    pub fn unit_is_wan(&self) -> bool {
+        self.unit.starts_with('万')
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rate {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub name_en: Option<String>,
+    pub numerator: Spanned<String>,
+    pub denominator: Spanned<String>,
+    #[serde(default = "hundred")]
+    pub scale: f64,
+    #[serde(default = "percent")]
+    pub unit: String,
+    #[serde(default)]
+    pub denominator_times_days: bool,
+}
+
+fn hundred() -> f64 {
+    100.0
+}
+fn percent() -> String {
+    "%".into()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Columns {
+    Month,
+    Ytd,
+    Both,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Builtin {
+    YtdConsistent,
+    InvalidValue,
+    RequiredBlank,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Check {
+    pub id: Spanned<String>,
+    pub severity: Severity,
+    /// An expression that must hold.
+    #[serde(default)]
+    pub assert: Option<Spanned<String>>,
+    /// An expression that is the failing condition.
+    #[serde(default)]
+    pub fail_if: Option<Spanned<String>>,
+    #[serde(default)]
+    pub builtin: Option<Builtin>,
+    #[serde(default = "both")]
+    pub columns: Columns,
+    #[serde(default)]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub message_en: Option<String>,
+}
+
+fn both() -> Columns {
+    Columns::Both
+}
+
+impl Check {
+    pub fn id(&self) -> &str {
+        self.id.get_ref()
+    }
+
+    /// The expression as written, and whether it must hold (`true`) or is the failure (`false`).
+    pub fn expression(&self) -> Option<(&str, bool)> {
+        match (&self.assert, &self.fail_if) {
+            (Some(a), None) => Some((a.get_ref(), true)),
+            (None, Some(f)) => Some((f.get_ref(), false)),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Township {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+impl Township {
+    pub fn name(&self) -> &str {
+        self.name.get_ref()
+    }
+}
+
+/// A whole configuration file as written: every part of the form may be left to the default.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    county: String,
+    #[serde(default)]
+    county_en: Option<String>,
+    #[serde(default)]
+    townships: Vec<Township>,
+    #[serde(default)]
+    form: Option<Form>,
+    #[serde(default)]
+    indicators: Option<Vec<Indicator>>,
+    #[serde(default)]
+    rates: Option<Vec<Rate>>,
+    #[serde(default)]
+    checks: Option<Vec<Check>>,
+}
+
+/// The form part alone (the built-in default).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormConfig {
+    form: Form,
+    indicators: Vec<Indicator>,
+    rates: Vec<Rate>,
+    checks: Vec<Check>,
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub county: String,
+    pub county_en: Option<String>,
+    pub townships: Vec<Township>,
+    pub form: Form,
+    pub indicators: Vec<Indicator>,
+    pub rates: Vec<Rate>,
+    pub checks: Vec<Check>,
+}
+
+impl Config {
+    /// Reads and validates a configuration file.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
+            path: path.display().to_string(),
+            source: e,
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and validates configuration text; `origin` names it in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, ConfigError> {
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| validate::toml_error(origin, text, &e))?;
+        let needs_default = raw.form.is_none()
+            || raw.indicators.is_none()
+            || raw.rates.is_none()
+            || raw.checks.is_none();
+        let default: Option<FormConfig> = if needs_default {
+            Some(
+                toml::from_str(DEFAULT_FORM)
+                    .map_err(|e| validate::toml_error("<built-in form>", DEFAULT_FORM, &e))?,
+            )
+        } else {
+            None
+        };
+        // Parts taken from the built-in form are validated against its own text.
+        let sources = validate::Sources {
+            indicators: raw.indicators.is_none(),
+            rates: raw.rates.is_none(),
+            checks: raw.checks.is_none(),
+        };
+        let missing = || ConfigError::Internal("built-in form not parsed".into());
+        let form = match raw.form {
+            Some(f) => f,
+            None => default
+                .as_ref()
+                .map(|d| d.form.clone())
+                .ok_or_else(missing)?,
+        };
+        let indicators = match raw.indicators {
+            Some(i) => i,
+            None => default
+                .as_ref()
+                .map(|d| d.indicators.clone())
+                .ok_or_else(missing)?,
+        };
+        let rates = match raw.rates {
+            Some(r) => r,
+            None => default
+                .as_ref()
+                .map(|d| d.rates.clone())
+                .ok_or_else(missing)?,
+        };
+        let checks = match raw.checks {
+            Some(c) => c,
+            None => default
+                .as_ref()
+                .map(|d| d.checks.clone())
+                .ok_or_else(missing)?,
+        };
+        let config = Config {
+            county: raw.county,
+            county_en: raw.county_en,
+            townships: raw.townships,
+            form,
+            indicators,
+            rates,
+            checks,
+        };
+        validate::validate(&config, origin, text, &sources)?;
+        Ok(config)
+    }
+
+    /// The built-in form with a county and roster given in code (used by tests and `explain`).
+    pub fn default_with(county: &str, townships: &[&str]) -> Result<Self, ConfigError> {
+        let mut text = format!("county = \"{county}\"\n");
+        for t in townships {
+            text.push_str(&format!("[[townships]]\nname = \"{t}\"\n"));
+        }
+        Self::parse(&text, "<built-in>")
+    }
+
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.code() == code)
+    }
+
+    pub fn severity_of_builtin(&self, builtin: Builtin) -> Option<Severity> {
+        self.checks
+            .iter()
+            .find(|c| c.builtin == Some(builtin))
+            .map(|c| c.severity)
+    }
+
+    pub fn builtin_check(&self, builtin: Builtin) -> Option<&Check> {
+        self.checks.iter().find(|c| c.builtin == Some(builtin))
+    }
+}
+
+#[cfg(test)]
+mod tests;

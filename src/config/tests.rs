@@ -1,0 +1,63 @@
+use super::*;
+
+const ROSTER: &str =
+    "county = \"安平县\"\n[[townships]]\nname = \"青石镇\"\naliases = [\"青石镇卫生院\"]\n";
+
+#[test]
+fn roster_only_uses_built_in_form() {
+    let c = Config::parse(ROSTER, "t.toml").expect("valid");
+    assert_eq!(c.indicators.len(), 42);
+    assert_eq!(c.rates.len(), 18);
+    assert!(c.checks.iter().any(|ch| ch.id() == "R09"));
+    assert_eq!(c.townships[0].name(), "青石镇");
+}
+
+#[test]
+fn bad_toml_names_line() {
+    let e = Config::parse("county = \"x\"\n[[townships]\n", "t.toml").unwrap_err();
+    assert!(e.to_string().starts_with("t.toml:2:"), "{e}");
+}
+
+#[test]
+fn unknown_code_in_rule_names_key_and_line() {
+    let text = format!(
+        "{ROSTER}{}\n[[checks]]\nid = \"X1\"\nseverity = \"error\"\nassert = \"C02 <= Z99\"\n",
+        DEFAULT_FORM
+            .split("[[checks]]")
+            .next()
+            .unwrap_or_default()
+            .replace("[form]", "[form]")
+    );
+    let e = Config::parse(&text, "t.toml").unwrap_err();
+    let s = e.to_string();
+    assert!(s.contains("checks[0].assert"), "{s}");
+    assert!(s.contains("Z99"), "{s}");
+    let line = text
+        .lines()
+        .position(|l| l.contains("Z99"))
+        .map(|p| p + 1)
+        .unwrap_or(0);
+    assert!(s.starts_with(&format!("t.toml:{line}:")), "{s}");
+}
+
+#[test]
+fn duplicate_code_is_refused() {
+    let form_part = DEFAULT_FORM.split("[[rates]]").next().unwrap_or_default();
+    let text = format!(
+        "{ROSTER}{form_part}\n[[indicators]]\ncode = \"A01\"\nname = \"x\"\nunit = \"人\"\nkind = \"stock\"\n"
+    );
+    let e = Config::parse(&text, "t.toml").unwrap_err();
+    assert!(
+        e.to_string().contains("duplicate indicator code \"A01\""),
+        "{e}"
+    );
+}
+
+#[test]
+fn check_needs_exactly_one_expression() {
+    let text = format!(
+        "{ROSTER}[[checks]]\nid = \"X\"\nseverity = \"error\"\nassert = \"A01 > 0\"\nfail_if = \"A01 < 0\"\n"
+    );
+    let e = Config::parse(&text, "t.toml").unwrap_err();
+    assert!(e.to_string().contains("exactly one"), "{e}");
+}

@@ -1,0 +1,186 @@
+//! Validation of a parsed configuration: every mistake names its key and line.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+use super::{expr, Config};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read configuration {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{origin}:{line}: {message}")]
+    Syntax {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{origin}:{line}: {key}: {message}")]
+    Invalid {
+        origin: String,
+        line: usize,
+        key: String,
+        message: String,
+    },
+    #[error("internal error in configuration: {0}")]
+    Internal(String),
+}
+
+/// Which parts came from the built-in form (their spans point into its text).
+pub struct Sources {
+    pub indicators: bool,
+    pub rates: bool,
+    pub checks: bool,
+}
+
+fn line_of(text: &str, span: Option<Range<usize>>) -> usize {
+    match span {
+        Some(s) => text.get(..s.start).map_or(0, |t| t.matches('\n').count()) + 1,
+        None => 0,
+    }
+}
+
+pub fn toml_error(origin: &str, text: &str, e: &toml::de::Error) -> ConfigError {
+    ConfigError::Syntax {
+        origin: origin.to_string(),
+        line: line_of(text, e.span()),
+        message: e.message().trim().to_string(),
+    }
+}
+
+struct Ctx<'a> {
+    origin: &'a str,
+    text: &'a str,
+}
+
+impl Ctx<'_> {
+    fn err(&self, span: Range<usize>, key: String, message: String) -> ConfigError {
+        ConfigError::Invalid {
+            origin: self.origin.to_string(),
+            line: line_of(self.text, Some(span)),
+            key,
+            message,
+        }
+    }
+}
+
+pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(), ConfigError> {
+    let user = Ctx { origin, text };
+    let builtin = Ctx {
+        origin: "<built-in form>",
+        text: super::DEFAULT_FORM,
+    };
+    let pick = |from_default: bool| if from_default { &builtin } else { &user };
+
+    if c.county.trim().is_empty() {
+        return Err(user.err(0..0, "county".into(), "must not be empty".into()));
+    }
+    let mut names = BTreeSet::new();
+    for (i, t) in c.townships.iter().enumerate() {
+        for n in std::iter::once(t.name()).chain(t.aliases.iter().map(String::as_str)) {
+            if !names.insert(n.to_string()) {
+                return Err(user.err(
+                    t.name.span(),
+                    format!("townships[{i}]"),
+                    format!("township name or alias \"{n}\" is given twice"),
+                ));
+            }
+        }
+    }
+
+    let ctx = pick(src.indicators);
+    let mut codes = BTreeSet::new();
+    for (i, ind) in c.indicators.iter().enumerate() {
+        let code = ind.code();
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+        {
+            return Err(ctx.err(
+                ind.code.span(),
+                format!("indicators[{i}].code"),
+                format!("\"{code}\" is not a code (letters, digits, _)"),
+            ));
+        }
+        if !codes.insert(code.to_string()) {
+            return Err(ctx.err(
+                ind.code.span(),
+                format!("indicators[{i}].code"),
+                format!("duplicate indicator code \"{code}\""),
+            ));
+        }
+    }
+    if c.indicators.is_empty() {
+        return Err(ctx.err(
+            0..0,
+            "indicators".into(),
+            "the form has no indicators".into(),
+        ));
+    }
+
+    let ctx = pick(src.rates);
+    for (i, r) in c.rates.iter().enumerate() {
+        for (part, v) in [("numerator", &r.numerator), ("denominator", &r.denominator)] {
+            if !codes.contains(v.get_ref()) {
+                return Err(ctx.err(
+                    v.span(),
+                    format!("rates[{i}].{part}"),
+                    format!("unknown indicator code \"{}\"", v.get_ref()),
+                ));
+            }
+        }
+    }
+
+    let ctx = pick(src.checks);
+    for (i, ch) in c.checks.iter().enumerate() {
+        let given = [
+            ch.assert.is_some(),
+            ch.fail_if.is_some(),
+            ch.builtin.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if given != 1 {
+            return Err(ctx.err(
+                ch.id.span(),
+                format!("checks[{i}]"),
+                "give exactly one of `assert` (must hold), `fail_if` (the failure) or `builtin`"
+                    .into(),
+            ));
+        }
+        let Some(spanned) = ch.assert.as_ref().or(ch.fail_if.as_ref()) else {
+            continue;
+        };
+        let key = format!(
+            "checks[{i}].{}",
+            if ch.assert.is_some() {
+                "assert"
+            } else {
+                "fail_if"
+            }
+        );
+        let ids = expr::identifiers(spanned.get_ref());
+        if ids.is_empty() {
+            return Err(ctx.err(spanned.span(), key, "names no indicator code".into()));
+        }
+        for id in &ids {
+            if !codes.contains(id) {
+                return Err(ctx.err(
+                    spanned.span(),
+                    key,
+                    format!("unknown indicator code \"{id}\""),
+                ));
+            }
+        }
+        if let Err(e) = polars::sql::sql_expr(expr::to_sql(spanned.get_ref())) {
+            return Err(ctx.err(spanned.span(), key, format!("cannot parse expression: {e}")));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! The files of a folder, in a stable order, and the ones skipped with why.
+//!
+//! Only names and metadata are looked at here; no file is opened. Owner files (`~$…`),
+//! hidden files, system files (`Thumbs.db`, `.DS_Store`, `desktop.ini`), directories and
+//! anything that is not a regular file are skipped and listed, never silently dropped.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use crate::findings::Skip;
+
+/// A file to read as a return.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: PathBuf,
+    /// The name shown to people (relative to the folder).
+    pub name: String,
+    pub modified: Option<SystemTime>,
+}
+
+/// What the folder holds.
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub files: Vec<Candidate>,
+    pub skipped: Vec<(String, Skip)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot list folder {path}: {source}")]
+pub struct DiscoverError {
+    pub path: String,
+    #[source]
+    pub source: std::io::Error,
+}
+
+const SPREADSHEET_EXT: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "xltx", "et", "ett"];
+const SYSTEM_FILES: &[&str] = &["thumbs.db", ".ds_store", "desktop.ini", "ehthumbs.db"];
+
+/// Shows a file name safely: control characters escaped.
+pub fn display_name(name: &str) -> String {
+    name.chars()
+        .flat_map(|c| {
+            if c.is_control() {
+                c.escape_default().collect::<Vec<_>>()
+            } else {
+                vec![c]
+            }
+        })
+        .collect()
+}
+
+/// Lists `folder` (not recursively), sorted by name.
+pub fn discover(folder: &Path) -> Result<Discovered, DiscoverError> {
+    let err = |source| DiscoverError {
+        path: folder.display().to_string(),
+        source,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(folder)
+        .map_err(err)?
+        .filter_map(Result::ok)
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    let mut out = Discovered::default();
+    for entry in entries {
+        let name = display_name(&entry.file_name().to_string_lossy());
+        let lower = name.to_lowercase();
+        let skip = if name.starts_with("~$") || name.starts_with(".~lock") {
+            Some(Skip::OwnerFile)
+        } else if SYSTEM_FILES.contains(&lower.as_str()) {
+            Some(Skip::SystemFile)
+        } else if name.starts_with('.') {
+            Some(Skip::Hidden)
+        } else {
+            None
+        };
+        if let Some(s) = skip {
+            out.skipped.push((name, s));
+            continue;
+        }
+        // Follow links; a broken link or a directory is not a file to read.
+        let meta = std::fs::metadata(entry.path());
+        match meta {
+            Ok(m) if m.is_file() => {
+                let ext = Path::new(&lower)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("")
+                    .to_string();
+                if SPREADSHEET_EXT.contains(&ext.as_str()) {
+                    out.files.push(Candidate {
+                        path: entry.path(),
+                        name,
+                        modified: m.modified().ok(),
+                    });
+                } else {
+                    out.skipped.push((name, Skip::NotSpreadsheet));
+                }
+            }
+            _ => out.skipped.push((name, Skip::NotRegular)),
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skips_and_lists() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for n in [
+            "b.xlsx",
+            "a.xls",
+            "~$a.xlsx",
+            "Thumbs.db",
+            ".hidden.xlsx",
+            "notes.txt",
+        ] {
+            std::fs::write(dir.path().join(n), b"x").expect("write");
+        }
+        std::fs::create_dir(dir.path().join("old.xlsx")).expect("dir");
+        let d = discover(dir.path()).expect("discover");
+        let files: Vec<_> = d.files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(files, ["a.xls", "b.xlsx"]);
+        let skipped: Vec<_> = d.skipped.iter().map(|(n, s)| (n.as_str(), *s)).collect();
+        assert_eq!(
+            skipped,
+            [
+                (".hidden.xlsx", Skip::Hidden),
+                ("Thumbs.db", Skip::SystemFile),
+                ("notes.txt", Skip::NotSpreadsheet),
+                ("old.xlsx", Skip::NotRegular),
+                ("~$a.xlsx", Skip::OwnerFile),
+            ]
+        );
+        assert_eq!(display_name("a\nb.xlsx"), "a\\nb.xlsx");
+    }
+}

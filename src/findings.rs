@@ -1,0 +1,180 @@
+//! What can be found in a return or a folder, with the rule id and default severity of each.
+//!
+//! Kinds carry data only; words for people are made in `render`. No IO here.
+
+use crate::model::{Date, Period, Severity};
+
+/// How a value was read differently from a plain number (a note, never silent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReadHow {
+    /// A number typed as text: `"123"`.
+    TextNumber,
+    /// Full-width digits: `１２３`.
+    FullWidth,
+    /// Thousands separators: `1,234`.
+    Thousands,
+    /// A unit after the number: `12人`.
+    UnitSuffix,
+    /// A 万 multiplier: `1.2万` read as 12000.
+    Wan,
+    /// `—`, `/`, `无` typed for zero.
+    ZeroWord,
+    /// A formula; its stored result counts.
+    FormulaResult,
+}
+
+/// Why a value cannot be used (R13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Invalid {
+    Negative,
+    /// A fraction where a head-count belongs.
+    Fraction,
+    /// A percentage typed where a count belongs.
+    Percent,
+    /// `2000万` in a cell whose unit is already 万元: ambiguous.
+    WanInWanYuan,
+    NotNumber,
+    FormulaNoResult(String),
+    ErrorValue(String),
+}
+
+/// Why a file in the folder was not read as a return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    OwnerFile,
+    Hidden,
+    SystemFile,
+    NotSpreadsheet,
+    NotRegular,
+}
+
+/// What differs between a superseded copy and the copy that counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diff {
+    pub code: String,
+    pub column: crate::model::Column,
+    pub superseded: Option<f64>,
+    pub winner: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// A value read differently from how it was typed.
+    ReadAs { how: ReadHow, value: f64 },
+    /// R13: a value that cannot be used; left out of the totals.
+    Invalid(Invalid),
+    /// R14: a required cell left blank.
+    Blank,
+    /// R10: 本年累计 below 本月数.
+    YtdBelowMonth { month: f64, ytd: f64 },
+    /// R10: in January 本年累计 must equal 本月数.
+    JanuaryYtd { month: f64, ytd: f64 },
+    /// A configured check failed; `values` are the indicators it names.
+    Check {
+        check: usize,
+        values: Vec<(String, f64)>,
+    },
+    /// The file was not read as a return.
+    Skipped(Skip),
+    /// The file could not be opened or read.
+    Unreadable(String),
+    /// No sheet of the form was found in the workbook.
+    NoFormSheet,
+    /// An indicator of the form was not found in the return.
+    IndicatorNotFound,
+    /// An indicator name matched only approximately.
+    IndicatorFuzzy { typed: String },
+    /// A row under the header that is not an indicator of the form and holds numbers.
+    UnknownRow { typed: String },
+    /// A `合计` row: not an indicator, not read.
+    TotalRow,
+    /// Another sheet also holds these indicators and was not used.
+    SheetNotUsed {
+        period: Option<Period>,
+        hidden: bool,
+        used: String,
+    },
+    /// Township matched approximately.
+    TownshipFuzzy { typed: String, matched: String },
+    /// Township not on the roster: the return is listed, not counted.
+    TownshipNotOnRoster { typed: String },
+    /// The township could not be found in the sheet nor the file name.
+    TownshipUnknown,
+    /// The period could not be found in the sheet nor the file name.
+    PeriodUnknown,
+    /// The file name says another township than the sheet.
+    FileNameTownship { in_name: String, in_sheet: String },
+    /// The file name says another period than the sheet.
+    FileNamePeriod { in_name: String, in_sheet: Period },
+    /// The township was read from the file name only.
+    TownshipFromFileName,
+    /// The period was read from the file name only.
+    PeriodFromFileName,
+    /// The sheets of one workbook give different townships or periods.
+    SheetsDisagree { what: String },
+    /// The return is for another period than the run's: excluded.
+    WrongPeriod { period: Period, run: Period },
+    /// Another return of the same township counts instead of this one.
+    Superseded {
+        winner: String,
+        diffs: Vec<Diff>,
+        filed: Option<Date>,
+    },
+    /// A roster township with no return.
+    Missing,
+    /// No filing date found.
+    NoFilingDate,
+    /// A configured check could not be evaluated: never counted as passed.
+    CheckNotEvaluable { check: usize, error: String },
+    /// The file's extension says another format than its content.
+    ExtensionMismatch { ext: String, actual: String },
+    /// The table has no 本年累计 column: year-to-date figures are missing.
+    YtdColumnMissing,
+}
+
+impl Kind {
+    /// Rule id and default severity. Configured checks carry their own.
+    pub fn rule(&self) -> (&'static str, Severity) {
+        use Kind::*;
+        use Severity::*;
+        match self {
+            ReadAs { how, .. } => match how {
+                ReadHow::TextNumber => ("N01", Note),
+                ReadHow::FullWidth => ("N02", Note),
+                ReadHow::Thousands => ("N03", Note),
+                ReadHow::UnitSuffix => ("N04", Note),
+                ReadHow::Wan => ("N05", Notice),
+                ReadHow::ZeroWord => ("N06", Notice),
+                ReadHow::FormulaResult => ("N07", Note),
+            },
+            Invalid(_) => ("R13", Error),
+            Blank => ("R14", Error),
+            YtdBelowMonth { .. } | JanuaryYtd { .. } => ("R10", Error),
+            Check { .. } => ("R00", Error),
+            Skipped(_) => ("F01", Note),
+            Unreadable(_) => ("F02", Error),
+            NoFormSheet => ("F03", Error),
+            IndicatorNotFound => ("F04", Error),
+            IndicatorFuzzy { .. } => ("F05", Notice),
+            UnknownRow { .. } => ("F06", Warning),
+            TotalRow => ("F07", Note),
+            SheetNotUsed { .. } => ("F08", Notice),
+            TownshipFuzzy { .. } => ("F09", Warning),
+            TownshipNotOnRoster { .. } => ("F10", Error),
+            TownshipUnknown => ("F11", Error),
+            PeriodUnknown => ("F12", Error),
+            FileNameTownship { .. } => ("F13", Notice),
+            FileNamePeriod { .. } => ("F14", Notice),
+            TownshipFromFileName => ("F15", Warning),
+            PeriodFromFileName => ("F16", Warning),
+            SheetsDisagree { .. } => ("F17", Error),
+            WrongPeriod { .. } => ("F18", Error),
+            Superseded { .. } => ("F19", Notice),
+            Missing => ("F20", Error),
+            NoFilingDate => ("F21", Notice),
+            YtdColumnMissing => ("F22", Error),
+            ExtensionMismatch { .. } => ("F23", Notice),
+            CheckNotEvaluable { .. } => ("F24", Error),
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! The whole run, stage after stage: discover → scan (read, locate, normalise) → settle the
+//! returns → facts → checks → aggregates. Returns everything the reports need; writes nothing.
+
+use std::path::Path;
+
+use crate::aggregate::{self, Aggregates};
+use crate::check;
+use crate::config::Config;
+use crate::discover::{self, DiscoverError};
+use crate::facts::FactTable;
+use crate::locate::{township::Roster, FormKeys};
+use crate::model::{Finding, Period};
+use crate::returns::{self, Assembly};
+
+/// A run's results.
+pub struct RunOutcome {
+    pub period: Period,
+    pub assembly: Assembly,
+    pub table: FactTable,
+    pub aggregates: Aggregates,
+    /// Every finding, sorted: severity, township, file, sheet, cell, rule.
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Discover(#[from] DiscoverError),
+    #[error("no returns with a period were found in {0}; give --period YYYY-MM")]
+    NoPeriod(String),
+    #[error("table error: {0}")]
+    Table(#[from] polars::error::PolarsError),
+}
+
+pub fn run(folder: &Path, config: &Config, period: Option<Period>) -> Result<RunOutcome, RunError> {
+    let found = discover::discover(folder)?;
+    let keys = FormKeys::new(config);
+    let roster = Roster::new(config);
+    let scanned: Vec<_> = found
+        .files
+        .iter()
+        .map(|c| returns::scan(c, config, &keys))
+        .collect();
+    let assembly = returns::assemble(scanned, period, found.skipped, config, &roster);
+    let period = assembly
+        .period
+        .ok_or_else(|| RunError::NoPeriod(folder.display().to_string()))?;
+    let table = FactTable::build(&assembly.facts, config)?;
+    let mut findings = assembly.findings.clone();
+    findings.extend(check::run(&table, config, period));
+    let aggregates = aggregate::aggregate(&table, config, period)?;
+    sort_findings(&mut findings);
+    Ok(RunOutcome {
+        period,
+        assembly,
+        table,
+        aggregates,
+        findings,
+    })
+}
+
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        (a.severity, &a.township, &a.at, &a.rule, &a.code).cmp(&(
+            b.severity,
+            &b.township,
+            &b.at,
+            &b.rule,
+            &b.code,
+        ))
+    });
+}

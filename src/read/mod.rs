@@ -1,0 +1,144 @@
+//! Reading a workbook into grids of located raw cells. The only code that knows calamine.
+//!
+//! The format is told from the content (zip parts, OLE2 signature), the extension only a
+//! hint. Only the top-left part of a sheet that a form can occupy is kept (`MAX_ROWS` ×
+//! `MAX_COLS`); cells beyond are counted, not held. Nothing here interprets values: a cell is
+//! kept as typed, with its formula text. After this stage nobody knows the file format.
+
+mod cells;
+mod sniff;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::model::CellRef;
+pub use sniff::Format;
+
+/// Rows and columns of a sheet that are kept: a form fits well inside.
+pub const MAX_ROWS: u32 = 2_000;
+pub const MAX_COLS: u32 = 64;
+/// Files larger than this are not read.
+pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A cell's value as stored in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawValue {
+    Empty,
+    Number(f64),
+    Text(String),
+    Bool(bool),
+    /// An error value such as `#DIV/0!`.
+    Error(String),
+    /// A date (year, month, day).
+    Date(i32, u32, u32),
+}
+
+/// One cell: its stored value, and its formula where it has one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawCell {
+    pub value: RawValue,
+    pub formula: Option<String>,
+}
+
+/// One sheet, sparse, in absolute positions (A1 = row 0, col 0).
+#[derive(Debug, Clone, Default)]
+pub struct SheetGrid {
+    pub name: String,
+    pub hidden: bool,
+    pub cells: BTreeMap<CellRef, RawCell>,
+    /// Merged regions (top-left, bottom-right).
+    pub merges: Vec<(CellRef, CellRef)>,
+    /// Cells that lay beyond the kept area.
+    pub cells_beyond: u64,
+}
+
+impl SheetGrid {
+    pub fn get(&self, row: u32, col: u32) -> Option<&RawCell> {
+        self.cells.get(&CellRef::new(row, col))
+    }
+
+    /// The text shown in a cell, or in the merged region covering it (for labels).
+    pub fn label_at(&self, row: u32, col: u32) -> Option<String> {
+        let at = CellRef::new(row, col);
+        let cell = self.cells.get(&at).or_else(|| {
+            self.merges
+                .iter()
+                .find(|(a, b)| a.row <= row && row <= b.row && a.col <= col && col <= b.col)
+                .and_then(|(a, _)| self.cells.get(a))
+        })?;
+        match &cell.value {
+            RawValue::Text(s) if !s.trim().is_empty() => Some(s.clone()),
+            RawValue::Number(n) => Some(format!("{n}")),
+            _ => None,
+        }
+    }
+
+    /// The last row holding a cell, if any.
+    pub fn last_row(&self) -> Option<u32> {
+        self.cells.keys().map(|c| c.row).max()
+    }
+
+    /// Cells of one row, in column order.
+    pub fn row(&self, row: u32) -> impl Iterator<Item = (&CellRef, &RawCell)> {
+        self.cells
+            .range(CellRef::new(row, 0)..CellRef::new(row, u32::MAX))
+    }
+}
+
+/// A workbook as read.
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub format: Format,
+    /// The format the extension claims, when it differs from the content.
+    pub extension_mismatch: Option<String>,
+    pub sheets: Vec<SheetGrid>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("cannot read the file: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("empty file")]
+    Empty,
+    #[error("file too large ({0} bytes)")]
+    TooLarge(u64),
+    #[error("not a spreadsheet ({0})")]
+    NotSpreadsheet(String),
+    #[error("the workbook is password protected")]
+    Encrypted,
+    #[error("damaged or unsupported workbook: {0}")]
+    Corrupt(String),
+}
+
+/// Reads a workbook from a file.
+pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
+    let len = std::fs::metadata(path)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(len));
+    }
+    let bytes = std::fs::read(path)?;
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    read_bytes(&bytes, ext.as_deref())
+}
+
+/// Reads a workbook from its bytes; `ext` is the file's extension, a hint only.
+pub fn read_bytes(bytes: &[u8], ext: Option<&str>) -> Result<Workbook, ReadError> {
+    if bytes.is_empty() {
+        return Err(ReadError::Empty);
+    }
+    let format = sniff::sniff(bytes)?;
+    let extension_mismatch = ext
+        .filter(|e| !format.accepts_extension(e))
+        .map(str::to_string);
+    // calamine can panic on some malformed inputs; a panic in one file must not end the run.
+    let sheets = std::panic::catch_unwind(|| cells::read_sheets(bytes, format))
+        .map_err(|_| ReadError::Corrupt("the reader failed on this file".into()))??;
+    Ok(Workbook {
+        format,
+        extension_mismatch,
+        sheets,
+    })
+}

@@ -1,0 +1,118 @@
+//! Telling a file's format from its first bytes and, for zip packages, its part names.
+
+use super::ReadError;
+use std::io::Cursor;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Ods => "ods",
+            Format::Xls => "xls",
+        }
+    }
+
+    pub fn accepts_extension(self, ext: &str) -> bool {
+        match self {
+            Format::Xlsx => matches!(ext, "xlsx" | "xlsm" | "xltx" | "xltm"),
+            Format::Xlsb => ext == "xlsb",
+            Format::Ods => matches!(ext, "ods" | "ots"),
+            Format::Xls => matches!(ext, "xls" | "xlt"),
+        }
+    }
+}
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+pub fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
+    if bytes.starts_with(OLE) {
+        // An encrypted OOXML package is an OLE2 file holding an `EncryptionInfo` stream.
+        if contains_utf16(bytes, "EncryptionInfo") {
+            return Err(ReadError::Encrypted);
+        }
+        return Ok(Format::Xls);
+    }
+    if bytes.starts_with(ZIP) {
+        return zip_format(bytes);
+    }
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
+    let what = if head.contains("<html") || head.contains("<table") {
+        "an HTML page"
+    } else if head.contains("<?xml") {
+        "an XML file"
+    } else if bytes.iter().take(512).all(|b| *b >= 0x09) {
+        "a text file"
+    } else {
+        "unknown content"
+    };
+    Err(ReadError::NotSpreadsheet(what.into()))
+}
+
+fn zip_format(bytes: &[u8]) -> Result<Format, ReadError> {
+    let archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
+    let names: Vec<String> = archive
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.into_owned())
+        .collect();
+    let has = |n: &str| names.iter().any(|x| x.eq_ignore_ascii_case(n));
+    if has("xl/workbook.bin") {
+        Ok(Format::Xlsb)
+    } else if has("xl/workbook.xml") {
+        Ok(Format::Xlsx)
+    } else if has("content.xml") {
+        Ok(Format::Ods)
+    } else if has("word/document.xml") {
+        Err(ReadError::NotSpreadsheet("a Word document".into()))
+    } else {
+        Err(ReadError::NotSpreadsheet("a zip archive".into()))
+    }
+}
+
+fn contains_utf16(bytes: &[u8], needle: &str) -> bool {
+    let pattern: Vec<u8> = needle
+        .encode_utf16()
+        .flat_map(|u| u.to_le_bytes())
+        .collect();
+    bytes
+        .windows(pattern.len())
+        .any(|w| w == pattern.as_slice())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn not_spreadsheets() {
+        assert!(matches!(
+            sniff(b"<html><table>"),
+            Err(ReadError::NotSpreadsheet(_))
+        ));
+        assert!(matches!(
+            sniff(b"a,b,c\n1,2,3\n"),
+            Err(ReadError::NotSpreadsheet(_))
+        ));
+        assert!(matches!(
+            sniff(b"PK\x03\x04garbage"),
+            Err(ReadError::Corrupt(_))
+        ));
+    }
+
+    #[test]
+    fn extensions() {
+        assert!(Format::Xlsx.accepts_extension("xlsm"));
+        assert!(!Format::Xls.accepts_extension("xlsx"));
+    }
+}

@@ -1,0 +1,96 @@
+//! Reports: the county workbook (the only code that knows rust_xlsxwriter) and the run report
+//! JSON. Outputs are written to a temporary file beside the target and renamed, so they are
+//! whole or absent, never half-written.
+
+mod json;
+mod xlsx;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub use json::run_json;
+pub use xlsx::county_workbook;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("cannot write {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot build the workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error("cannot build the JSON report: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Writes `bytes` to `path` whole or not at all: a temporary file in the same folder, synced,
+/// then renamed over the target.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let io = |source| ReportError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".huizong-")
+        .suffix(".tmp")
+        .tempfile_in(&dir)
+        .map_err(io)?;
+    tmp.write_all(bytes).map_err(io)?;
+    tmp.as_file().sync_all().map_err(io)?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// A name safe for a file: no path separators, control characters or reserved names.
+pub fn safe_file_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if c.is_control() || r#"/\:*?"<>|"#.contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches(['.', ' ']).to_string();
+    let upper = cleaned.to_ascii_uppercase();
+    let reserved = ["CON", "PRN", "AUX", "NUL"].contains(&upper.as_str())
+        || (upper.len() == 4 && (upper.starts_with("COM") || upper.starts_with("LPT")));
+    if cleaned.is_empty() || reserved {
+        format!("_{cleaned}")
+    } else {
+        cleaned.chars().take(100).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_names() {
+        assert_eq!(safe_file_name("安平县"), "安平县");
+        assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
+        assert_eq!(safe_file_name("CON"), "_CON");
+        assert_eq!(safe_file_name("a\nb"), "a_b");
+    }
+
+    #[test]
+    fn atomic_write_replaces_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("out.json");
+        write_atomically(&p, b"one").expect("write");
+        write_atomically(&p, b"two").expect("write");
+        assert_eq!(std::fs::read(&p).expect("read"), b"two");
+        let leftovers = std::fs::read_dir(dir.path()).expect("list").count();
+        assert_eq!(leftovers, 1);
+    }
+}

@@ -1,0 +1,548 @@
+//! The county workbook: 汇总, 分乡镇, 异常清单, 报送情况. Text from returns is always written as
+//! text (never a formula); every sheet has a title, frozen headers, filters and number formats.
+
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
+
+use crate::config::{Config, IndicatorKind};
+use crate::model::{Column, Severity};
+use crate::pipeline::RunOutcome;
+use crate::render::{self, Lang};
+use crate::returns::Status;
+
+struct Styles {
+    title: Format,
+    header: Format,
+    text: Format,
+    count: Format,
+    decimals: [Format; 3],
+    rate: Format,
+    error: Format,
+    warning: Format,
+}
+
+impl Styles {
+    fn new() -> Self {
+        let border = |f: Format| f.set_border(FormatBorder::Thin);
+        let dec = |places: usize| {
+            let fmt = if places == 0 {
+                "#,##0".to_string()
+            } else {
+                format!("#,##0.{}", "0".repeat(places))
+            };
+            border(Format::new().set_num_format(fmt))
+        };
+        Self {
+            title: Format::new()
+                .set_bold()
+                .set_font_size(14)
+                .set_align(FormatAlign::Center),
+            header: border(
+                Format::new()
+                    .set_bold()
+                    .set_background_color("#DDEBF7")
+                    .set_text_wrap()
+                    .set_align(FormatAlign::Center)
+                    .set_align(FormatAlign::VerticalCenter),
+            ),
+            text: border(Format::new()),
+            count: dec(0),
+            decimals: [dec(0), dec(1), dec(2)],
+            rate: border(Format::new().set_num_format("0.00")),
+            error: border(Format::new().set_background_color("#F8CBAD")),
+            warning: border(Format::new().set_background_color("#FFF2CC")),
+        }
+    }
+}
+
+fn decimals_fmt(s: &Styles, d: u32) -> &Format {
+    &s.decimals[(d as usize).min(2)]
+}
+
+fn title(ws: &mut Worksheet, s: &Styles, text: &str, width: u16) -> Result<(), XlsxError> {
+    ws.merge_range(0, 0, 0, width.saturating_sub(1).max(1), text, &s.title)?;
+    ws.set_row_height(0, 24)?;
+    Ok(())
+}
+
+fn headers(
+    ws: &mut Worksheet,
+    s: &Styles,
+    row: u32,
+    names: &[&str],
+    widths: &[f64],
+) -> Result<(), XlsxError> {
+    for (i, (h, w)) in names.iter().zip(widths).enumerate() {
+        ws.write_string_with_format(row, i as u16, *h, &s.header)?;
+        ws.set_column_width(i as u16, *w)?;
+    }
+    ws.set_freeze_panes(row + 1, 0)?;
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(row, row)?;
+    ws.set_footer("&C&P / &N");
+    Ok(())
+}
+
+fn opt_number(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    v: Option<f64>,
+    fmt: &Format,
+) -> Result<(), XlsxError> {
+    match v {
+        Some(x) => ws.write_number_with_format(row, col, x, fmt)?,
+        None => ws.write_blank(row, col, fmt)?,
+    };
+    Ok(())
+}
+
+/// Builds the county workbook in memory.
+pub fn county_workbook(
+    out: &RunOutcome,
+    config: &Config,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut wb = Workbook::new();
+    // A fixed creation time (the day after the period) makes identical runs give identical files.
+    let stamp = ExcelDateTime::from_ymd(out.period.year as u16, out.period.month as u8, 1)?;
+    wb.set_properties(
+        &DocProperties::new()
+            .set_creation_datetime(&stamp)
+            .set_title(format!("{} {}", config.county, out.period)),
+    );
+    let s = Styles::new();
+    summary(wb.add_worksheet(), out, config, lang, &s)?;
+    by_township(wb.add_worksheet(), out, config, lang, &s)?;
+    anomalies(wb.add_worksheet(), out, config, lang, &s)?;
+    returns(wb.add_worksheet(), out, config, lang, &s)?;
+    wb.save_to_buffer()
+}
+
+fn summary(
+    ws: &mut Worksheet,
+    out: &RunOutcome,
+    config: &Config,
+    lang: Lang,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(lang.t("汇总", "Summary"))?;
+    let counted = out
+        .assembly
+        .returns
+        .iter()
+        .filter(|r| r.status == Status::Counted)
+        .count();
+    title(
+        ws,
+        s,
+        &format!(
+            "{}{}{}（{}）",
+            config.county,
+            config.form.name,
+            lang.t("汇总表", " summary"),
+            out.period
+        ),
+        6,
+    )?;
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "{}：{}    {}：{} / {}",
+            lang.t("报告期", "Period"),
+            out.period,
+            lang.t("已汇总乡镇", "Townships counted"),
+            counted,
+            config.townships.len()
+        ),
+    )?;
+    let h = [
+        lang.t("指标代码", "Code"),
+        lang.t("指标名称", "Indicator"),
+        lang.t("计量单位", "Unit"),
+        lang.t("本月数", "Month"),
+        lang.t("本年累计", "Year to date"),
+        lang.t("汇总乡镇数", "Townships"),
+    ];
+    headers(ws, s, 3, &h, &[10.0, 34.0, 9.0, 14.0, 14.0, 11.0])?;
+    let mut row = 4;
+    for (ind, t) in config.indicators.iter().zip(&out.aggregates.totals) {
+        let name = if lang == Lang::En {
+            ind.name_en.as_deref().unwrap_or(&ind.name)
+        } else {
+            &ind.name
+        };
+        ws.write_string_with_format(row, 0, ind.code(), &s.text)?;
+        ws.write_string_with_format(row, 1, name, &s.text)?;
+        ws.write_string_with_format(row, 2, &ind.unit, &s.text)?;
+        opt_number(ws, row, 3, t.month, decimals_fmt(s, ind.decimals))?;
+        if ind.kind == IndicatorKind::Flow {
+            opt_number(ws, row, 4, t.ytd, decimals_fmt(s, ind.decimals))?;
+        } else {
+            ws.write_string_with_format(row, 4, "—", &s.text)?;
+        }
+        ws.write_number_with_format(row, 5, t.townships as f64, &s.count)?;
+        row += 1;
+    }
+    ws.autofilter(3, 0, row - 1, 5)?;
+    row += 1;
+    let h = [
+        lang.t("派生指标", "Derived rate"),
+        lang.t("公式", "Formula"),
+        lang.t("单位", "Unit"),
+        lang.t("本月", "Month"),
+        lang.t("本年累计", "Year to date"),
+        lang.t("覆盖乡镇数", "Townships"),
+    ];
+    for (i, t) in h.iter().enumerate() {
+        ws.write_string_with_format(row, i as u16, *t, &s.header)?;
+    }
+    row += 1;
+    for (r, v) in config.rates.iter().zip(&out.aggregates.rates) {
+        let name = if lang == Lang::En {
+            r.name_en.as_deref().unwrap_or(r.name.get_ref())
+        } else {
+            r.name.get_ref()
+        };
+        let days = if r.denominator_times_days {
+            lang.t(" × 天数", " × days")
+        } else {
+            ""
+        };
+        let scale = if r.scale == 1000.0 {
+            " × 1000"
+        } else if r.scale == 100.0 {
+            " × 100"
+        } else {
+            ""
+        };
+        ws.write_string_with_format(row, 0, name, &s.text)?;
+        ws.write_string_with_format(
+            row,
+            1,
+            format!(
+                "{} / ({}{days}){scale}",
+                r.numerator.get_ref(),
+                r.denominator.get_ref()
+            ),
+            &s.text,
+        )?;
+        ws.write_string_with_format(row, 2, &r.unit, &s.text)?;
+        opt_number(ws, row, 3, v.month, &s.rate)?;
+        opt_number(ws, row, 4, v.ytd, &s.rate)?;
+        ws.write_number_with_format(row, 5, v.townships as f64, &s.count)?;
+        row += 1;
+    }
+    ws.write_string(row + 1, 0, lang.t("注：派生指标由各乡镇分子、分母分别加总后计算，不是各乡镇比率的平均；只计入分子、分母均有效的乡镇。", "Rates are computed from summed numerators and denominators over the townships where both are valid, never averaged."))?;
+    Ok(())
+}
+
+fn by_township(
+    ws: &mut Worksheet,
+    out: &RunOutcome,
+    config: &Config,
+    lang: Lang,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(lang.t("分乡镇", "By township"))?;
+    let mut cols: Vec<(String, String, Column, u32)> = Vec::new();
+    for ind in &config.indicators {
+        let name = if lang == Lang::En {
+            ind.name_en.clone().unwrap_or(ind.name.clone())
+        } else {
+            ind.name.clone()
+        };
+        cols.push((
+            ind.code().to_string(),
+            format!(
+                "{} {}\n{}",
+                ind.code(),
+                name,
+                render::column(Column::Month, lang)
+            ),
+            Column::Month,
+            ind.decimals,
+        ));
+        if ind.kind == IndicatorKind::Flow {
+            cols.push((
+                ind.code().to_string(),
+                format!(
+                    "{} {}\n{}",
+                    ind.code(),
+                    name,
+                    render::column(Column::Ytd, lang)
+                ),
+                Column::Ytd,
+                ind.decimals,
+            ));
+        }
+    }
+    let n_cols = 1 + cols.len() + config.rates.len();
+    title(
+        ws,
+        s,
+        &format!(
+            "{}{}（{}）",
+            config.county,
+            lang.t("分乡镇数据", " figures by township"),
+            out.period
+        ),
+        n_cols.min(20) as u16,
+    )?;
+    ws.write_string_with_format(2, 0, lang.t("乡镇", "Township"), &s.header)?;
+    ws.set_column_width(0, 12)?;
+    for (i, (_, head, _, _)) in cols.iter().enumerate() {
+        ws.write_string_with_format(2, 1 + i as u16, head, &s.header)?;
+        ws.set_column_width(1 + i as u16, 14)?;
+    }
+    let rate_col0 = 1 + cols.len() as u16;
+    for (i, r) in config.rates.iter().enumerate() {
+        let name = if lang == Lang::En {
+            r.name_en.clone().unwrap_or(r.name.get_ref().clone())
+        } else {
+            r.name.get_ref().clone()
+        };
+        ws.write_string_with_format(
+            2,
+            rate_col0 + i as u16,
+            format!("{name}（{}）", r.unit),
+            &s.header,
+        )?;
+        ws.set_column_width(rate_col0 + i as u16, 14)?;
+    }
+    ws.set_row_height(2, 45)?;
+    ws.set_freeze_panes(3, 1)?;
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_repeat_rows(2, 2)?;
+    let mut row = 3;
+    for (t_index, township) in out.table.townships.iter().enumerate() {
+        ws.write_string_with_format(row, 0, township, &s.text)?;
+        for (i, (code, _, column, dec)) in cols.iter().enumerate() {
+            let kind = config
+                .indicator(code)
+                .map_or(IndicatorKind::Stock, |x| x.kind);
+            let v = out
+                .table
+                .value(t_index, &crate::facts::wide_name(code, *column, kind));
+            opt_number(ws, row, 1 + i as u16, v, decimals_fmt(s, *dec))?;
+        }
+        if let Some(rates) = out.aggregates.township_rates.get(township) {
+            for (i, v) in rates.iter().enumerate() {
+                opt_number(ws, row, rate_col0 + i as u16, v.month, &s.rate)?;
+            }
+        }
+        row += 1;
+    }
+    ws.autofilter(2, 0, row.max(3) - 1, (n_cols - 1) as u16)?;
+    Ok(())
+}
+
+fn anomalies(
+    ws: &mut Worksheet,
+    out: &RunOutcome,
+    config: &Config,
+    lang: Lang,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(lang.t("异常清单", "Findings"))?;
+    title(
+        ws,
+        s,
+        &format!(
+            "{}{}（{}）",
+            config.county,
+            lang.t("审核异常清单", " findings"),
+            out.period
+        ),
+        10,
+    )?;
+    let errors = out
+        .findings
+        .iter()
+        .filter(|f| f.severity.fails_run())
+        .count();
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "{}：{}    {}：{}",
+            lang.t("共", "Findings"),
+            out.findings.len(),
+            lang.t("错误与警示", "errors and alerts"),
+            errors
+        ),
+    )?;
+    let h = [
+        lang.t("严重程度", "Severity"),
+        lang.t("规则", "Rule"),
+        lang.t("乡镇", "Township"),
+        lang.t("指标", "Indicator"),
+        lang.t("栏目", "Column"),
+        lang.t("文件", "File"),
+        lang.t("工作表", "Sheet"),
+        lang.t("单元格", "Cell"),
+        lang.t("填写内容", "As typed"),
+        lang.t("说明", "Message"),
+    ];
+    headers(
+        ws,
+        s,
+        3,
+        &h,
+        &[9.0, 7.0, 10.0, 8.0, 9.0, 30.0, 10.0, 8.0, 14.0, 70.0],
+    )?;
+    let mut row = 4;
+    for f in &out.findings {
+        let fmt = match f.severity {
+            Severity::Error | Severity::Alert => &s.error,
+            Severity::Warning => &s.warning,
+            _ => &s.text,
+        };
+        let cells = [
+            render::severity(f.severity, lang).to_string(),
+            f.rule.clone(),
+            f.township.clone().unwrap_or_default(),
+            f.code.clone().unwrap_or_default(),
+            f.column
+                .map(|c| render::column(c, lang).to_string())
+                .unwrap_or_default(),
+            f.at.file.clone(),
+            f.at.sheet.clone().unwrap_or_default(),
+            f.at.cell.map(|c| c.to_string()).unwrap_or_default(),
+            f.typed.clone().unwrap_or_default(),
+            render::message(f, config, lang),
+        ];
+        for (i, c) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, c, if i == 0 { fmt } else { &s.text })?;
+        }
+        row += 1;
+    }
+    ws.autofilter(3, 0, row.max(4) - 1, 9)?;
+    Ok(())
+}
+
+fn returns(
+    ws: &mut Worksheet,
+    out: &RunOutcome,
+    config: &Config,
+    lang: Lang,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(lang.t("报送情况", "Returns"))?;
+    title(
+        ws,
+        s,
+        &format!(
+            "{}{}（{}）",
+            config.county,
+            lang.t("报表报送情况", " returns received"),
+            out.period
+        ),
+        8,
+    )?;
+    let h = [
+        lang.t("乡镇", "Township"),
+        lang.t("代码", "Code"),
+        lang.t("状态", "Status"),
+        lang.t("文件", "File"),
+        lang.t("填报日期", "Filed"),
+        lang.t("表内报告期", "Period in sheet"),
+        lang.t("表内填报单位", "Unit as typed"),
+        lang.t("说明", "Note"),
+    ];
+    headers(
+        ws,
+        s,
+        2,
+        &h,
+        &[10.0, 6.0, 10.0, 34.0, 12.0, 12.0, 18.0, 60.0],
+    )?;
+    let status = |st: Status| match st {
+        Status::Counted => lang.t("已汇总", "counted"),
+        Status::Superseded => lang.t("被替代", "superseded"),
+        Status::WrongPeriod => lang.t("报告期不符", "wrong period"),
+        Status::NotOnRoster => lang.t("不在名册", "not on roster"),
+        Status::TownshipUnknown => lang.t("单位不明", "unit unknown"),
+        Status::NoForm => lang.t("无报表", "no form"),
+        Status::Unreadable => lang.t("无法读取", "unreadable"),
+    };
+    let mut row = 3;
+    let write_return = |ws: &mut Worksheet,
+                        row: u32,
+                        t: &str,
+                        code: &str,
+                        r: Option<&crate::returns::Return>|
+     -> Result<(), XlsxError> {
+        let note = r
+            .map(|r| {
+                r.findings
+                    .iter()
+                    .filter(|f| f.severity != Severity::Note)
+                    .map(|f| render::message(f, config, lang))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            })
+            .unwrap_or_default();
+        let cells = [
+            t.to_string(),
+            code.to_string(),
+            r.map_or(lang.t("未报送", "missing").to_string(), |r| {
+                status(r.status).to_string()
+            }),
+            r.map(|r| r.file.clone()).unwrap_or_default(),
+            r.and_then(|r| r.filed)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            r.and_then(|r| r.period)
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            r.and_then(|r| r.unit_typed.clone()).unwrap_or_default(),
+            note,
+        ];
+        let fmt = match r.map(|r| r.status) {
+            None => &s.error,
+            Some(Status::Counted) => &s.text,
+            Some(_) => &s.warning,
+        };
+        for (i, c) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, c, if i == 2 { fmt } else { &s.text })?;
+        }
+        Ok(())
+    };
+    for t in &config.townships {
+        let mine: Vec<_> = out
+            .assembly
+            .returns
+            .iter()
+            .filter(|r| r.township.as_deref() == Some(t.name()))
+            .collect();
+        if mine.is_empty() {
+            write_return(ws, row, t.name(), t.code.as_deref().unwrap_or(""), None)?;
+            row += 1;
+        }
+        let mut mine = mine;
+        mine.sort_by_key(|r| r.status);
+        for r in mine {
+            write_return(ws, row, t.name(), t.code.as_deref().unwrap_or(""), Some(r))?;
+            row += 1;
+        }
+    }
+    for r in out.assembly.returns.iter().filter(|r| r.township.is_none()) {
+        write_return(ws, row, "", "", Some(r))?;
+        row += 1;
+    }
+    for (name, _) in &out.assembly.skipped {
+        let cells = ["", "", lang.t("已跳过", "skipped"), name.as_str()];
+        for (i, c) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, *c, &s.text)?;
+        }
+        row += 1;
+    }
+    ws.autofilter(2, 0, row.max(3) - 1, 7)?;
+    Ok(())
+}

@@ -1,0 +1,92 @@
+//! Which returns count. Each file is scanned (read and located) on its own; then, knowing all of
+//! them, the run's period is settled, and each return is counted, superseded by a later copy,
+//! excluded for another period, or listed as not on the roster. Roster townships with no
+//! return are listed as missing. Every decision is a finding; nothing is dropped silently.
+
+mod identify;
+mod select;
+
+use std::time::SystemTime;
+
+use crate::config::Config;
+use crate::discover::Candidate;
+use crate::locate::{self, CellReading, FormKeys, FormSheet, SheetNote};
+use crate::model::{Date, Finding, Period};
+use crate::read;
+
+pub use select::{assemble, Assembly};
+
+/// A file once read and located.
+#[derive(Debug, Clone)]
+pub struct Scanned {
+    pub file: String,
+    pub modified: Option<SystemTime>,
+    pub outcome: Result<Vec<FormSheet>, String>,
+    pub extension_mismatch: Option<(String, String)>,
+}
+
+/// Reads and locates one file. Never fails: a problem is kept in `outcome`.
+pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned {
+    let (outcome, mismatch) = match read::read_workbook(&candidate.path) {
+        Ok(wb) => {
+            let mismatch = wb
+                .extension_mismatch
+                .clone()
+                .map(|ext| (ext, wb.format.name().to_string()));
+            (Ok(locate::locate(&wb, config, keys)), mismatch)
+        }
+        Err(e) => (Err(e.to_string()), None),
+    };
+    Scanned {
+        file: candidate.name.clone(),
+        modified: candidate.modified,
+        outcome,
+        extension_mismatch: mismatch,
+    }
+}
+
+/// What happened to a return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Counted,
+    Superseded,
+    WrongPeriod,
+    NotOnRoster,
+    TownshipUnknown,
+    NoForm,
+    Unreadable,
+}
+
+impl Status {
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Counted => "counted",
+            Status::Superseded => "superseded",
+            Status::WrongPeriod => "wrong_period",
+            Status::NotOnRoster => "not_on_roster",
+            Status::TownshipUnknown => "township_unknown",
+            Status::NoForm => "no_form",
+            Status::Unreadable => "unreadable",
+        }
+    }
+}
+
+/// One file's return, once decided.
+#[derive(Debug, Clone)]
+pub struct Return {
+    pub file: String,
+    /// The roster name, where the township is on the roster.
+    pub township: Option<String>,
+    /// The unit as typed in the sheet.
+    pub unit_typed: Option<String>,
+    pub period: Option<Period>,
+    pub filed: Option<Date>,
+    pub modified: Option<SystemTime>,
+    pub status: Status,
+    /// The values used, each with the sheet it came from.
+    pub readings: Vec<(String, CellReading)>,
+    /// What was noticed in those sheets (fuzzy names, unknown rows, 合计 rows).
+    pub sheet_notes: Vec<(String, SheetNote)>,
+    /// Findings about the return as a whole.
+    pub findings: Vec<Finding>,
+}

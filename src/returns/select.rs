@@ -1,0 +1,350 @@
+//! Settling the run: its period, the status of every return, duplicates, missing townships,
+//! and, for the returns that count, their facts and cell findings.
+
+use std::collections::BTreeMap;
+
+use super::identify::{identify, main_period};
+use super::{Return, Scanned, Status};
+use crate::config::{Builtin, Config, IndicatorKind};
+use crate::findings::{Diff, Kind, Skip};
+use crate::locate::township::{Match, Roster};
+use crate::model::{Column, Fact, Finding, Location, Period};
+use crate::normalize::value::Reading;
+
+/// The run once settled.
+#[derive(Debug, Default)]
+pub struct Assembly {
+    pub period: Option<Period>,
+    pub returns: Vec<Return>,
+    pub missing: Vec<String>,
+    pub skipped: Vec<(String, Skip)>,
+    pub facts: Vec<Fact>,
+    pub findings: Vec<Finding>,
+}
+
+fn finding(kind: Kind, file: &str, sheet: Option<String>, township: Option<String>) -> Finding {
+    let (rule, severity) = kind.rule();
+    Finding {
+        rule: rule.to_string(),
+        severity,
+        township,
+        code: None,
+        column: None,
+        at: Location {
+            file: file.to_string(),
+            sheet,
+            cell: None,
+        },
+        typed: None,
+        kind,
+    }
+}
+
+/// The run's period: the one given, else the one most returns give (the later on a tie).
+pub fn settle_period(scanned: &[Scanned], given: Option<Period>) -> Option<Period> {
+    if given.is_some() {
+        return given;
+    }
+    let mut counts: BTreeMap<Period, usize> = BTreeMap::new();
+    for s in scanned {
+        if let Ok(sheets) = &s.outcome {
+            if let Some(p) = main_period(sheets, &s.file) {
+                *counts.entry(p).or_default() += 1;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(p, n)| (*n, *p))
+        .map(|(p, _)| p)
+}
+
+pub fn assemble(
+    scanned: Vec<Scanned>,
+    given: Option<Period>,
+    skipped: Vec<(String, Skip)>,
+    config: &Config,
+    roster: &Roster,
+) -> Assembly {
+    let period = settle_period(&scanned, given);
+    let mut out = Assembly {
+        period,
+        skipped,
+        ..Assembly::default()
+    };
+    for (name, why) in &out.skipped {
+        out.findings
+            .push(finding(Kind::Skipped(*why), name, None, None));
+    }
+    for s in scanned {
+        out.returns.push(decide(s, period, roster));
+    }
+    resolve_duplicates(&mut out.returns, config);
+    for t in roster.names() {
+        let counted = out
+            .returns
+            .iter()
+            .any(|r| r.status == Status::Counted && r.township.as_deref() == Some(t));
+        if !counted {
+            out.missing.push(t.clone());
+            out.findings
+                .push(finding(Kind::Missing, "", None, Some(t.clone())));
+        }
+    }
+    for r in &out.returns {
+        out.findings.extend(r.findings.iter().cloned());
+        if r.status == Status::Counted {
+            cell_findings(r, config, &mut out.facts, &mut out.findings);
+        }
+    }
+    out
+}
+
+fn decide(s: Scanned, run: Option<Period>, roster: &Roster) -> Return {
+    let mut r = Return {
+        file: s.file.clone(),
+        township: None,
+        unit_typed: None,
+        period: None,
+        filed: None,
+        modified: s.modified,
+        status: Status::Counted,
+        readings: Vec::new(),
+        sheet_notes: Vec::new(),
+        findings: Vec::new(),
+    };
+    if let Some((ext, actual)) = &s.extension_mismatch {
+        r.findings.push(finding(
+            Kind::ExtensionMismatch {
+                ext: ext.clone(),
+                actual: actual.clone(),
+            },
+            &s.file,
+            None,
+            None,
+        ));
+    }
+    let sheets = match s.outcome {
+        Err(e) => {
+            r.status = Status::Unreadable;
+            r.findings
+                .push(finding(Kind::Unreadable(e), &s.file, None, None));
+            return r;
+        }
+        Ok(sheets) if sheets.is_empty() => {
+            r.status = Status::NoForm;
+            r.findings
+                .push(finding(Kind::NoFormSheet, &s.file, None, None));
+            return r;
+        }
+        Ok(sheets) => sheets,
+    };
+    let fallback = main_period(&sheets, &s.file);
+    let Some(run) = run.or(fallback) else {
+        r.status = Status::WrongPeriod;
+        r.findings
+            .push(finding(Kind::PeriodUnknown, &s.file, None, None));
+        return r;
+    };
+    let id = identify(&sheets, &s.file, run, roster);
+    r.period = id.period;
+    r.filed = id.filed;
+    r.unit_typed = id.unit_typed.clone();
+    r.township = match id.township {
+        Match::Exact(i) | Match::Fuzzy(i) => Some(roster.name(i).to_string()),
+        Match::NotOnRoster => None,
+    };
+    for (kind, sheet) in id.notes {
+        r.findings
+            .push(finding(kind, &s.file, sheet, r.township.clone()));
+    }
+    r.status = if r.township.is_none() {
+        if r.unit_typed.is_some() {
+            Status::NotOnRoster
+        } else {
+            Status::TownshipUnknown
+        }
+    } else if r.period.is_some_and(|p| p != run) {
+        r.findings.push(finding(
+            Kind::WrongPeriod {
+                period: r.period.unwrap_or(run),
+                run,
+            },
+            &s.file,
+            None,
+            r.township.clone(),
+        ));
+        Status::WrongPeriod
+    } else {
+        Status::Counted
+    };
+    for i in id.used {
+        let sheet = &sheets[i];
+        r.readings.extend(
+            sheet
+                .readings
+                .iter()
+                .map(|x| (sheet.name.clone(), x.clone())),
+        );
+        r.sheet_notes
+            .extend(sheet.notes.iter().map(|x| (sheet.name.clone(), x.clone())));
+    }
+    // A value found in a later used sheet never replaces one already taken.
+    let mut seen = std::collections::BTreeSet::new();
+    r.readings
+        .retain(|(_, x)| seen.insert((x.indicator, x.column)));
+    r
+}
+
+/// Among counted returns of one township, the later 填报日期 wins, then the later file time.
+fn resolve_duplicates(returns: &mut [Return], config: &Config) {
+    let mut by_township: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, r) in returns.iter().enumerate() {
+        if let (Status::Counted, Some(t)) = (r.status, &r.township) {
+            by_township.entry(t.clone()).or_default().push(i);
+        }
+    }
+    for (_, idx) in by_township {
+        if idx.len() < 2 {
+            continue;
+        }
+        let Some(&winner) = idx.iter().max_by_key(|i| {
+            (
+                returns[**i].filed,
+                returns[**i].modified,
+                returns[**i].file.clone(),
+            )
+        }) else {
+            continue;
+        };
+        let winner_file = returns[winner].file.clone();
+        let winner_values = values_of(&returns[winner], config);
+        for i in idx.into_iter().filter(|i| *i != winner) {
+            let mine = values_of(&returns[i], config);
+            let mut diffs = Vec::new();
+            for key in mine.keys().chain(winner_values.keys()) {
+                let (a, b) = (mine.get(key).copied(), winner_values.get(key).copied());
+                if a != b
+                    && !diffs
+                        .iter()
+                        .any(|d: &Diff| (d.code.clone(), d.column) == *key)
+                {
+                    diffs.push(Diff {
+                        code: key.0.clone(),
+                        column: key.1,
+                        superseded: a,
+                        winner: b,
+                    });
+                }
+            }
+            let r = &mut returns[i];
+            r.status = Status::Superseded;
+            r.findings.push(finding(
+                Kind::Superseded {
+                    winner: winner_file.clone(),
+                    diffs,
+                    filed: r.filed,
+                },
+                &r.file.clone(),
+                None,
+                r.township.clone(),
+            ));
+        }
+    }
+}
+
+fn values_of(r: &Return, config: &Config) -> BTreeMap<(String, Column), f64> {
+    r.readings
+        .iter()
+        .filter_map(|(_, x)| match x.reading {
+            Reading::Value { value, .. } => Some((
+                (config.indicators[x.indicator].code().to_string(), x.column),
+                value,
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Facts and cell findings of a counted return.
+fn cell_findings(r: &Return, config: &Config, facts: &mut Vec<Fact>, out: &mut Vec<Finding>) {
+    let township = r.township.clone().unwrap_or_default();
+    let invalid = config.severity_of_builtin(Builtin::InvalidValue);
+    let blank = config.severity_of_builtin(Builtin::RequiredBlank);
+    let mut found = vec![false; config.indicators.len()];
+    for (sheet, x) in &r.readings {
+        let ind = &config.indicators[x.indicator];
+        found[x.indicator] = true;
+        let at = Location::cell(&r.file, sheet, x.at);
+        let (kind, severity) = match &x.reading {
+            Reading::Value { value, how } => {
+                facts.push(Fact {
+                    township: township.clone(),
+                    code: ind.code().to_string(),
+                    column: x.column,
+                    value: *value,
+                    at: at.clone(),
+                });
+                match how {
+                    Some(h) => {
+                        let kind = Kind::ReadAs {
+                            how: *h,
+                            value: *value,
+                        };
+                        let sev = kind.rule().1;
+                        (kind, Some(sev))
+                    }
+                    None => continue,
+                }
+            }
+            Reading::Invalid(why) => (Kind::Invalid(why.clone()), invalid),
+            Reading::Blank => {
+                let required = match x.column {
+                    Column::Month => ind.required,
+                    Column::Ytd => ind.required && ind.kind == IndicatorKind::Flow,
+                };
+                if !required {
+                    continue;
+                }
+                (Kind::Blank, blank)
+            }
+        };
+        let (rule, default) = kind.rule();
+        out.push(Finding {
+            rule: rule.to_string(),
+            severity: severity.unwrap_or(default),
+            township: Some(township.clone()),
+            code: Some(ind.code().to_string()),
+            column: Some(x.column),
+            at,
+            typed: x.typed.clone(),
+            kind,
+        });
+    }
+    for (sheet, n) in &r.sheet_notes {
+        let (rule, severity) = n.kind.rule();
+        out.push(Finding {
+            rule: rule.to_string(),
+            severity,
+            township: Some(township.clone()),
+            code: n.indicator.map(|i| config.indicators[i].code().to_string()),
+            column: None,
+            at: Location::cell(&r.file, sheet, n.at),
+            typed: n.typed.clone(),
+            kind: n.kind.clone(),
+        });
+    }
+    for (i, ok) in found.iter().enumerate() {
+        if !ok {
+            let ind = &config.indicators[i];
+            let mut f = finding(
+                Kind::IndicatorNotFound,
+                &r.file,
+                None,
+                Some(township.clone()),
+            );
+            f.code = Some(ind.code().to_string());
+            out.push(f);
+        }
+    }
+}
