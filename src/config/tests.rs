@@ -6,7 +6,7 @@ const ROSTER: &str =
 #[test]
 fn roster_only_uses_built_in_form() {
     let c = Config::parse(ROSTER, "t.toml").expect("valid");
-    assert_eq!(c.indicators.len(), 42);
+    assert_eq!(c.indicators.len(), 43);
     assert_eq!(c.rates.len(), 18);
     assert!(c.checks.iter().any(|ch| ch.id() == "R09"));
     assert_eq!(c.townships[0].name(), "青石镇");

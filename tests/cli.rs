@@ -1,0 +1,418 @@
+//! The one integration test binary: runs `huizong` on `samples/`, reads the county workbook
+//! back with calamine and compares it with the generator's own numbers (`samples/expected.json`,
+//! computed from its clean data, not by reading the files).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn expected() -> Value {
+    let text =
+        std::fs::read_to_string(root().join("samples/expected.json")).expect("expected.json");
+    serde_json::from_str(&text).expect("json")
+}
+
+struct Run {
+    status: i32,
+    stdout: String,
+    workbook: PathBuf,
+    json: Value,
+    _dir: tempfile::TempDir,
+}
+
+fn run_month(month: &str, extra: &[&str]) -> Run {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let json_path = dir.path().join("run.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .arg("run")
+        .arg(root().join("samples/returns").join(month))
+        .arg("--config")
+        .arg(root().join("samples/huizong.toml"))
+        .arg("--out")
+        .arg(dir.path())
+        .arg("--json")
+        .arg(&json_path)
+        .args(extra)
+        .output()
+        .expect("run huizong");
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let suffix = if extra.contains(&"en") {
+        "summary"
+    } else {
+        "汇总"
+    };
+    let workbook = dir.path().join(format!("安平县_{month}_{suffix}.xlsx"));
+    assert!(
+        workbook.is_file(),
+        "no workbook; stdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    let json =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).expect("json")).expect("parse");
+    Run {
+        status: out.status.code().unwrap_or(-1),
+        stdout,
+        workbook,
+        json,
+        _dir: dir,
+    }
+}
+
+fn sheet(path: &Path, name: &str) -> calamine::Range<Data> {
+    let mut wb: Xlsx<_> = open_workbook(path).expect("open output");
+    wb.worksheet_range(name).expect("sheet")
+}
+
+fn num(d: Option<&Data>) -> Option<f64> {
+    match d? {
+        Data::Float(f) => Some(*f),
+        Data::Int(i) => Some(*i as f64),
+        _ => None,
+    }
+}
+
+fn close(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        // The generator rounds rates to six decimals.
+        (Some(x), Some(y)) => (x - y).abs() <= 1e-6 * x.abs().max(1.0),
+        _ => false,
+    }
+}
+
+const MONTHS: [&str; 3] = ["2026-08", "2026-09", "2026-10"];
+
+#[test]
+fn county_workbook_totals_and_rates_equal_the_generators_numbers() {
+    let exp = expected();
+    for month in MONTHS {
+        let run = run_month(month, &[]);
+        let e = &exp["months"][month];
+        let summary = sheet(&run.workbook, "汇总");
+        // Rows: find each indicator code in column A; 本月数 in D, 本年累计 in E, townships in F.
+        let mut seen = 0;
+        for row in summary.rows() {
+            let Some(Data::String(first)) = row.first() else {
+                continue;
+            };
+            if let Some(t) = e["totals"].get(first.as_str()) {
+                seen += 1;
+                assert!(
+                    close(num(row.get(3)), t["month"].as_f64()),
+                    "{month} {first} month: {:?} vs {}",
+                    row.get(3),
+                    t["month"]
+                );
+                if t["ytd"].is_null() {
+                    assert!(
+                        num(row.get(4)).is_none(),
+                        "{month} {first} stock has no ytd"
+                    );
+                } else {
+                    assert!(
+                        close(num(row.get(4)), t["ytd"].as_f64()),
+                        "{month} {first} ytd: {:?} vs {}",
+                        row.get(4),
+                        t["ytd"]
+                    );
+                }
+                assert_eq!(
+                    num(row.get(5)),
+                    t["townships"].as_f64(),
+                    "{month} {first} townships"
+                );
+            }
+            if let Some(r) = e["rates"].get(first.as_str()) {
+                seen += 1;
+                assert!(
+                    close(num(row.get(3)), r["month"].as_f64()),
+                    "{month} rate {first} month {:?} vs {}",
+                    row.get(3),
+                    r["month"]
+                );
+                assert!(
+                    close(num(row.get(4)), r["ytd"].as_f64()),
+                    "{month} rate {first} ytd {:?} vs {}",
+                    row.get(4),
+                    r["ytd"]
+                );
+                assert_eq!(
+                    num(row.get(5)),
+                    r["townships"].as_f64(),
+                    "{month} rate {first} townships"
+                );
+            }
+        }
+        assert_eq!(
+            seen,
+            43 + 18,
+            "{month}: every indicator and rate is in 汇总"
+        );
+    }
+}
+
+#[test]
+fn every_township_value_is_read_as_the_generator_wrote_it() {
+    let exp = expected();
+    for month in MONTHS {
+        let run = run_month(month, &[]);
+        let values = exp["months"][month]["values"].as_object().expect("values");
+        let got = &run.json["townships"];
+        assert_eq!(
+            got.as_object().map(|o| o.len()),
+            Some(values.len()),
+            "{month}: counted townships"
+        );
+        for (township, codes) in values {
+            for (code, v) in codes.as_object().expect("codes") {
+                for col in ["month", "ytd"] {
+                    let g = got[township][code][col].as_f64();
+                    assert!(
+                        close(g, v[col].as_f64()),
+                        "{month} {township} {code} {col}: {g:?} vs {}",
+                        v[col]
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Each injected error is found at its file, sheet and cell; no error-rule finding is extra.
+#[test]
+fn injected_errors_are_found_at_their_cells() {
+    let exp = expected();
+    for month in MONTHS {
+        let run = run_month(month, &[]);
+        let key = |f: &Value| {
+            (
+                f["rule"].as_str().unwrap_or("").to_string(),
+                f["file"].as_str().unwrap_or("").to_string(),
+                f["sheet"].as_str().unwrap_or("").to_string(),
+                f["cell"].as_str().unwrap_or("").to_string(),
+            )
+        };
+        let got: Vec<_> = run.json["anomalies"]
+            .as_array()
+            .expect("anomalies")
+            .iter()
+            .map(key)
+            .collect();
+        // R11 and later rules come with the checks issue (history across months).
+        let wanted: Vec<_> = exp["months"][month]["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] != "R11")
+            .map(key)
+            .collect();
+        for w in &wanted {
+            assert!(got.contains(w), "{month}: missing {w:?}");
+        }
+        for g in got.iter().filter(|g| g.0.starts_with('R')) {
+            assert!(wanted.contains(g), "{month}: unexpected finding {g:?}");
+        }
+        // The same findings are in the workbook's anomaly sheet, with their cells.
+        let sheet = sheet(&run.workbook, "异常清单");
+        for w in &wanted {
+            let found = sheet.rows().any(|r| {
+                let s = |i: usize| r.get(i).map(|d| d.to_string()).unwrap_or_default();
+                s(1) == w.0 && s(5) == w.1 && s(6) == w.2 && s(7) == w.3
+            });
+            assert!(found, "{month}: {w:?} not in 异常清单");
+        }
+    }
+}
+
+#[test]
+fn values_typed_differently_are_noted_at_their_cells() {
+    let exp = expected();
+    for month in MONTHS {
+        let run = run_month(month, &[]);
+        let notes: Vec<(String, String, String)> = run.json["anomalies"]
+            .as_array()
+            .expect("anomalies")
+            .iter()
+            .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with('N')))
+            .map(|f| {
+                (
+                    f["file"].to_string(),
+                    f["sheet"].to_string(),
+                    f["cell"].to_string(),
+                )
+            })
+            .collect();
+        for n in exp["months"][month]["notes"].as_array().expect("notes") {
+            let k = (
+                n["file"].to_string(),
+                n["sheet"].to_string(),
+                n["cell"].to_string(),
+            );
+            assert!(notes.contains(&k), "{month}: note missing for {n}");
+        }
+    }
+}
+
+#[test]
+fn returns_missing_duplicates_wrong_period_and_skipped_files_are_listed() {
+    let exp = expected();
+    for month in MONTHS {
+        let run = run_month(month, &[]);
+        let e = &exp["months"][month];
+        let sorted = |v: &Value| {
+            let mut x: Vec<String> = v
+                .as_array()
+                .map(|a| a.iter().map(|s| s.to_string()).collect())
+                .unwrap_or_default();
+            x.sort();
+            x
+        };
+        for key in ["missing", "wrong_period", "not_on_roster", "skipped"] {
+            assert_eq!(sorted(&run.json[key]), sorted(&e[key]), "{month} {key}");
+        }
+        assert_eq!(
+            run.json["duplicates"], e["duplicates"],
+            "{month} duplicates"
+        );
+        for r in e["returns"].as_array().expect("returns") {
+            let got = run.json["returns"]
+                .as_array()
+                .expect("returns")
+                .iter()
+                .find(|g| g["file"] == r["file"])
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(got["status"], r["status"], "{month} {} status", r["file"]);
+            if r["status"] == "counted" {
+                assert_eq!(
+                    got["township"], r["township"],
+                    "{month} {} township",
+                    r["file"]
+                );
+                assert_eq!(got["filed"], r["filed"], "{month} {} filed", r["file"]);
+            }
+        }
+        // The returns sheet lists every roster township.
+        let sheet = sheet(&run.workbook, "报送情况");
+        for t in exp["roster"].as_array().expect("roster") {
+            let name = t[0].as_str().unwrap_or("");
+            assert!(
+                sheet
+                    .rows()
+                    .any(|r| r.first().map(|d| d.to_string()) == Some(name.to_string())),
+                "{month}: {name} not in 报送情况"
+            );
+        }
+    }
+}
+
+#[test]
+fn exit_status_and_summary() {
+    let run = run_month("2026-10", &[]);
+    assert_eq!(run.status, 1, "errors were injected: exit 1");
+    assert!(run.stdout.contains("报告期: 2026-10"), "{}", run.stdout);
+    assert!(run.stdout.contains("R01×"), "{}", run.stdout);
+    // One greppable line per finding: file:sheet!cell: RULE severity
+    assert!(
+        run.stdout.contains("杏林镇10月.xlsx:表2!E5: R01 error"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn json_agrees_with_the_workbook() {
+    let run = run_month("2026-10", &[]);
+    let summary = sheet(&run.workbook, "汇总");
+    for row in summary.rows() {
+        if let Some(Data::String(code)) = row.first() {
+            if let Some(t) = run.json["totals"].get(code.as_str()) {
+                assert_eq!(num(row.get(3)), t["month"].as_f64(), "{code}");
+            }
+        }
+    }
+    let findings = sheet(&run.workbook, "异常清单");
+    let n_rows = findings
+        .rows()
+        .skip(4)
+        .filter(|r| r.iter().any(|c| !c.is_empty()))
+        .count();
+    assert_eq!(
+        Some(n_rows),
+        run.json["anomalies"].as_array().map(|a| a.len())
+    );
+    for key in [
+        "period",
+        "county",
+        "totals",
+        "rates",
+        "townships",
+        "returns",
+        "missing",
+        "duplicates",
+        "wrong_period",
+        "anomalies",
+    ] {
+        assert!(run.json.get(key).is_some(), "json key {key}");
+    }
+}
+
+#[test]
+fn english_outputs() {
+    let run = run_month("2026-10", &["--lang", "en"]);
+    let wb: Xlsx<_> = open_workbook(&run.workbook).expect("open");
+    assert_eq!(
+        wb.sheet_names(),
+        ["Summary", "By township", "Findings", "Returns"]
+    );
+    assert!(run.stdout.contains("period: 2026-10"), "{}", run.stdout);
+}
+
+#[test]
+fn a_bad_configuration_is_exit_2_with_key_and_line() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cfg = dir.path().join("bad.toml");
+    std::fs::write(&cfg, "county = \"x\"\n[[townships]]\nname = \"a\"\n[[rates]]\nname = \"r\"\nnumerator = \"Z9\"\ndenominator = \"A01\"\n").expect("write");
+    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .args(["run", "samples/returns/2026-10", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(dir.path())
+        .current_dir(root())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("bad.toml:6: rates[0].numerator: unknown indicator code \"Z9\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn inputs_are_never_modified() {
+    let folder = root().join("samples/returns/2026-10");
+    let snapshot = |p: &Path| {
+        let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(p)
+            .expect("list")
+            .filter_map(Result::ok)
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().to_string(),
+                    std::fs::read(e.path()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    let before = snapshot(&folder);
+    let _ = run_month("2026-10", &[]);
+    assert!(before == snapshot(&folder), "the returns folder changed");
+}
