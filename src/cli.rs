@@ -48,3 +48,8 @@ pub enum Command {
         quiet: bool,
     },
 }
+
+/// Parses the process's arguments (exits with clap's message on a usage error).
+pub fn parse() -> Cli {
+    Cli::parse()
+}

@@ -3,11 +3,10 @@
 mod cli;
 mod commands;
 
-use clap::Parser;
 use huizong::render::Lang;
 
 fn main() {
-    let cli = cli::Cli::parse();
+    let cli = cli::parse();
     let code = match cli.command {
         cli::Command::Run {
             folder,

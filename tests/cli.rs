@@ -416,3 +416,61 @@ fn inputs_are_never_modified() {
     let _ = run_month("2026-10", &[]);
     assert!(before == snapshot(&folder), "the returns folder changed");
 }
+
+/// `samples/huizong.toml` holds the whole default form: it must not drift from the built-in one.
+#[test]
+fn sample_configuration_holds_the_built_in_form() {
+    let sample = std::fs::read_to_string(root().join("samples/huizong.toml")).expect("sample");
+    let builtin = std::fs::read_to_string(root().join("src/config/default_form.toml")).expect("form");
+    assert!(sample.ends_with(&builtin), "samples/huizong.toml must end with src/config/default_form.toml");
+}
+
+/// Every module opens with a `//!` doc saying its job (rust-analyzer's tidy test).
+#[test]
+fn every_module_has_a_doc_comment() {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+        for e in std::fs::read_dir(dir).expect("list").filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(&root().join("src"), &mut files);
+    for f in files {
+        if f.ends_with("tests.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&f).expect("read");
+        assert!(text.starts_with("//!"), "{} lacks a //! module doc", f.display());
+    }
+}
+
+/// calamine is named only in `read/`, rust_xlsxwriter only in `report/`, clap only in `cli.rs`.
+#[test]
+fn layering_invariants_hold() {
+    let check = |dir: &str, word: &str, allowed: &[&str]| {
+        let mut stack = vec![root().join(dir)];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).expect("list").filter_map(Result::ok) {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                    continue;
+                }
+                let rel = p.strip_prefix(root()).expect("rel").to_string_lossy().replace('\\', "/");
+                if allowed.iter().any(|a| rel.starts_with(a)) {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&p).unwrap_or_default();
+                assert!(!text.contains(&format!("{word}::")), "{rel} names {word}");
+            }
+        }
+    };
+    check("src", "calamine", &["src/read/"]);
+    check("src", "rust_xlsxwriter", &["src/report/"]);
+    check("src", "clap", &["src/cli.rs"]);
+}

@@ -20,3 +20,6 @@ pub fn run(table: &FactTable, config: &Config, period: Period) -> Vec<Finding> {
     ytd::evaluate(table, config, period, &mut out);
     out
 }
+
+#[cfg(test)]
+mod tests;

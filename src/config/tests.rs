@@ -22,11 +22,7 @@ fn bad_toml_names_line() {
 fn unknown_code_in_rule_names_key_and_line() {
     let text = format!(
         "{ROSTER}{}\n[[checks]]\nid = \"X1\"\nseverity = \"error\"\nassert = \"C02 <= Z99\"\n",
-        DEFAULT_FORM
-            .split("[[checks]]")
-            .next()
-            .unwrap_or_default()
-            .replace("[form]", "[form]")
+        DEFAULT_FORM.split("[[checks]]").next().unwrap_or_default()
     );
     let e = Config::parse(&text, "t.toml").unwrap_err();
     let s = e.to_string();

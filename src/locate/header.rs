@@ -65,7 +65,7 @@ pub fn find(grid: &SheetGrid, labels: &LabelKeys, scan_rows: u32) -> Option<Head
                 continue;
             };
             let key = match_key(&text);
-            let is = |set: &[String]| set.iter().any(|k| *k == key);
+            let is = |set: &[String]| set.contains(&key);
             if h.name == u32::MAX && is(&labels.name) {
                 h.name = col;
             } else if h.code.is_none() && is(&labels.code) {
