@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use crate::aggregate::{self, Aggregates};
 use crate::check;
 use crate::config::Config;
@@ -36,9 +38,10 @@ pub fn run(folder: &Path, config: &Config, period: Option<Period>) -> Result<Run
     let found = discover::discover(folder)?;
     let keys = FormKeys::new(config);
     let roster = Roster::new(config);
+    // Files are independent until the run is settled: read and locate them on all cores.
     let scanned: Vec<_> = found
         .files
-        .iter()
+        .par_iter()
         .map(|c| returns::scan(c, config, &keys))
         .collect();
     let assembly = returns::assemble(scanned, period, found.skipped, config, &roster);

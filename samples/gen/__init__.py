@@ -1,0 +1,1 @@
+"""Helper modules for samples/generate.py (the huizong sample-data generator)."""

@@ -1,0 +1,162 @@
+"""What a correct tool must find: values as read, totals, rates and rule findings (R01-R14).
+
+Everything here is computed from the generator's own data (integers in 1/SCALE units) and from the
+layout records, never by reading the written files back.
+"""
+
+from .form import CODES, KIND, RATES, DAYS_IN_MONTH, ROSTER_NAMES, days_to_month_end
+from .data import as_number
+
+
+# -- rules ------------------------------------------------------------------------
+
+PAIRS_STOCK = {"R02": [("A07", "A06"), ("A09", "A08"), ("A11", "A10")],
+               "R03": [("A02", "A01"), ("A03", "A01"), ("A04", "A01")]}
+PAIRS_FLOW = {"R04": [("C05", "C04"), ("D02", "D01"), ("B07", "B06")],
+              "R05": [("C06", "C01")]}
+RATIO_LIMITS = {"R06": [("C12", "C01", 105), ("C13", "C01", 105)],
+                "R07": [("D04", "D03", 110)]}
+
+
+def check_return(vals, prev, month):
+    """Findings (rule, code, column) for one counted return.
+
+    vals / prev: code -> (month units or None, ytd units or None); prev is last month's counted
+    return of the same township (None if there is none)."""
+    out = []
+
+    def get(code, col):
+        return vals[code][0 if col == "month" else 1]
+
+    def ok(*xs):
+        return all(x is not None for x in xs)
+
+    for col in ("month", "ytd"):
+        c01, c02, c03 = get("C01", col), get("C02", col), get("C03", col)
+        if ok(c01, c02, c03) and c02 + c03 != c01:
+            out.append(("R01", "C01", col))
+    for rule, pairs in PAIRS_STOCK.items():
+        for lhs, rhs in pairs:
+            a, b = get(lhs, "month"), get(rhs, "month")
+            if ok(a, b) and a > b:
+                out.append((rule, lhs, "month"))
+    for rule, pairs in PAIRS_FLOW.items():
+        for lhs, rhs in pairs:
+            for col in ("month", "ytd"):
+                a, b = get(lhs, col), get(rhs, col)
+                if ok(a, b) and a > b:
+                    out.append((rule, lhs, col))
+    for rule, limits in RATIO_LIMITS.items():
+        for lhs, rhs, pct in limits:
+            for col in ("month", "ytd"):
+                a, b = get(lhs, col), get(rhs, col)
+                if ok(a, b) and 100 * a > pct * b:
+                    out.append((rule, lhs, col))
+    beds = get("B03", "month")
+    for col, days in (("month", DAYS_IN_MONTH[month]), ("ytd", days_to_month_end(month))):
+        used = get("B04", col)
+        if ok(used, beds) and 100 * used > 105 * beds * days:
+            out.append(("R08", "B04", col))
+    c08 = get("C08", "month")
+    if ok(c08) and c08 > 0:
+        out.append(("R09", "C08", "month"))
+    for code in CODES:
+        m, y = vals[code]
+        if KIND[code] == "flow":
+            if ok(m, y) and y < m:
+                out.append(("R10", code, "ytd"))
+            if prev is not None and ok(m, y, prev[code][1]) and y != prev[code][1] + m:
+                out.append(("R11", code, "ytd"))
+        elif prev is not None and ok(m, prev[code][0]) and prev[code][0] > 0:
+            if 100 * abs(m - prev[code][0]) > 20 * prev[code][0]:
+                out.append(("R12", code, "month"))
+    return out
+
+
+# -- totals and rates -----------------------------------------------------------------
+
+def totals(counted):
+    """counted: township -> vals (units). -> code -> {month, ytd, townships, townships_ytd}."""
+    out = {}
+    for code in CODES:
+        ms = [v[code][0] for v in counted.values() if v[code][0] is not None]
+        entry = {"month": as_number(code, sum(ms)) if ms else None}
+        if KIND[code] == "flow":
+            ys = [v[code][1] for v in counted.values() if v[code][1] is not None]
+            entry["ytd"] = as_number(code, sum(ys)) if ys else None
+        else:
+            ys = None
+            entry["ytd"] = None
+        entry["townships"] = len(ms)
+        entry["townships_ytd"] = None if ys is None else len(ys)
+        out[code] = entry
+    return out
+
+
+def _rate(pairs, scale):
+    if not pairs:
+        return None
+    num = sum(p[0] for p in pairs)
+    den = sum(p[1] for p in pairs)
+    if den == 0:
+        return None
+    return round(num / den * scale, 6)
+
+
+def rates(counted, month):
+    out = {}
+    for name, num, den, scale in RATES:
+        mpairs, ypairs = [], []
+        for v in counted.values():
+            n, d = v[num][0], v[den][0]
+            if n is not None and d is not None:
+                mpairs.append((n, d * DAYS_IN_MONTH[month] if num == "B04" else d))
+            if "flow" in (KIND[num], KIND[den]):
+                n = v[num][1] if KIND[num] == "flow" else v[num][0]
+                d = v[den][1] if KIND[den] == "flow" else v[den][0]
+                if n is not None and d is not None:
+                    ypairs.append((n, d * days_to_month_end(month) if num == "B04" else d))
+        has_ytd = "flow" in (KIND[num], KIND[den])
+        out[name] = {"numerator": num, "denominator": den, "scale": scale,
+                     "month": _rate(mpairs, scale), "ytd": _rate(ypairs, scale) if has_ytd else None,
+                     "townships": len(mpairs), "townships_ytd": len(ypairs) if has_ytd else None}
+    return out
+
+
+def values_json(vals):
+    return {code: {"month": as_number(code, vals[code][0]), "ytd": as_number(code, vals[code][1])}
+            for code in CODES}
+
+
+def roster_order(township):
+    return ROSTER_NAMES.index(township) if township in ROSTER_NAMES else len(ROSTER_NAMES)
+
+
+def checks_skipped(code, column):
+    """Rules and rates a correct tool cannot evaluate when (code, column) is invalid (R13 / R14)."""
+    out = []
+    col_ok = column == "month" or KIND[code] == "flow"
+    if code in ("C01", "C02", "C03"):
+        out.append("R01 C02+C03=C01")
+    for rule, pairs in PAIRS_STOCK.items():
+        out += [f"{rule} {a}<={b}" for a, b in pairs if code in (a, b) and column == "month"]
+    for rule, pairs in PAIRS_FLOW.items():
+        out += [f"{rule} {a}<={b}" for a, b in pairs if code in (a, b) and col_ok]
+    for rule, limits in RATIO_LIMITS.items():
+        out += [f"{rule} {a}<={p / 100:.2f}x{b}" for a, b, p in limits if code in (a, b) and col_ok]
+    if code in ("B03", "B04"):
+        out.append("R08 病床使用率<=105%")
+    if code == "C08" and column == "month":
+        out.append("R09 C08>0")
+    if KIND[code] == "flow":
+        out.append(f"R10/R11 {code}")
+    elif column == "month":
+        out.append(f"R12 {code}")
+    for name, num, den, _ in RATES:
+        if code not in (num, den):
+            continue
+        if column == "month" and KIND[code] == "stock":
+            out.append(f"{name} (month and ytd)" if "flow" in (KIND[num], KIND[den]) else name)
+        elif column == "month" or KIND[code] == "flow":
+            out.append(f"{name} ({column})")
+    return out
