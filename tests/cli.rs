@@ -421,8 +421,12 @@ fn inputs_are_never_modified() {
 #[test]
 fn sample_configuration_holds_the_built_in_form() {
     let sample = std::fs::read_to_string(root().join("samples/huizong.toml")).expect("sample");
-    let builtin = std::fs::read_to_string(root().join("src/config/default_form.toml")).expect("form");
-    assert!(sample.ends_with(&builtin), "samples/huizong.toml must end with src/config/default_form.toml");
+    let builtin =
+        std::fs::read_to_string(root().join("src/config/default_form.toml")).expect("form");
+    assert!(
+        sample.ends_with(&builtin),
+        "samples/huizong.toml must end with src/config/default_form.toml"
+    );
 }
 
 /// Every module opens with a `//!` doc saying its job (rust-analyzer's tidy test).
@@ -445,7 +449,11 @@ fn every_module_has_a_doc_comment() {
             continue;
         }
         let text = std::fs::read_to_string(&f).expect("read");
-        assert!(text.starts_with("//!"), "{} lacks a //! module doc", f.display());
+        assert!(
+            text.starts_with("//!"),
+            "{} lacks a //! module doc",
+            f.display()
+        );
     }
 }
 
@@ -461,7 +469,11 @@ fn layering_invariants_hold() {
                     stack.push(p);
                     continue;
                 }
-                let rel = p.strip_prefix(root()).expect("rel").to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(root())
+                    .expect("rel")
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 if allowed.iter().any(|a| rel.starts_with(a)) {
                     continue;
                 }
@@ -473,4 +485,87 @@ fn layering_invariants_hold() {
     check("src", "calamine", &["src/read/"]);
     check("src", "rust_xlsxwriter", &["src/report/"]);
     check("src", "clap", &["src/cli.rs"]);
+}
+
+/// Every drift the samples carry (samples/README.md), file by file: the return is given the
+/// expected status, township and filing date, and every one of its values is read as written.
+#[test]
+fn each_drift_in_the_samples_is_read() {
+    let exp = expected();
+    let mut drifts_seen = std::collections::BTreeSet::new();
+    for month in MONTHS {
+        let run = run_month(month, &[]);
+        let e = &exp["months"][month];
+        for r in e["returns"].as_array().expect("returns") {
+            let file = r["file"].as_str().unwrap_or("");
+            let drifts: Vec<String> = r["drifts"]
+                .as_array()
+                .map(|d| {
+                    d.iter()
+                        .map(|x| x.as_str().unwrap_or("").to_string())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let got = run.json["returns"]
+                .as_array()
+                .expect("returns")
+                .iter()
+                .find(|g| g["file"] == r["file"])
+                .cloned()
+                .unwrap_or_default();
+            assert_eq!(
+                got["status"], r["status"],
+                "{month} {file} ({drifts:?}): status"
+            );
+            if r["status"] == "counted" {
+                let township = r["township"].as_str().unwrap_or("");
+                assert_eq!(
+                    got["township"], r["township"],
+                    "{month} {file} ({drifts:?}): township"
+                );
+                assert_eq!(
+                    got["filed"], r["filed"],
+                    "{month} {file} ({drifts:?}): 填报日期"
+                );
+                let values = e["values"][township].as_object().expect("values");
+                for (code, v) in values {
+                    for col in ["month", "ytd"] {
+                        let g = run.json["townships"][township][code][col].as_f64();
+                        assert!(
+                            close(g, v[col].as_f64()),
+                            "{month} {file} ({drifts:?}): {code} {col} read {g:?}, written {}",
+                            v[col]
+                        );
+                    }
+                }
+            }
+            drifts_seen.extend(drifts);
+        }
+    }
+    // The issue asks for at least ten kinds of drift across the samples.
+    assert!(drifts_seen.len() >= 10, "{drifts_seen:?}");
+}
+
+/// The unit typed with a typo is matched to the roster and reported with what it matched; the
+/// file whose name says another month is read by its sheet, and the disagreement is reported.
+#[test]
+fn approximate_matches_and_file_name_disagreements_are_reported() {
+    let run = run_month("2026-10", &[]);
+    let anomalies = run.json["anomalies"].as_array().expect("anomalies");
+    let has = |rule: &str, file: &str, text: &str| {
+        anomalies.iter().any(|a| {
+            a["rule"] == rule
+                && a["file"] == file
+                && a["message"].as_str().is_some_and(|m| m.contains(text))
+        })
+    };
+    assert!(has("F09", "柳河镇_2026年10月.xlsx", "柳和镇卫生院"));
+    assert!(has("F14", "东岭乡9月.xlsx", "2026-10"));
+    assert!(has("F08", "石桥镇2026年10月卫生健康月报.xlsx", "2026-09"));
+    assert!(has(
+        "F19",
+        "青石镇10月报表.xlsx",
+        "青石镇10月报表(修改版).xlsx"
+    ));
+    assert!(has("F07", "龙泉乡_10月.xls", "合计"));
 }
