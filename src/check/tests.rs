@@ -26,9 +26,12 @@ fn findings(values: &[(&str, Column, f64)], month: u32) -> Vec<String> {
 
 use Column::{Month as M, Ytd as Y};
 
+/// (case, values typed, findings expected as `RULE:CODE`)
+type Case<'a> = (&'a str, &'a [(&'a str, Column, f64)], &'a [&'a str]);
+
 #[test]
 fn each_rule_passes_and_fails() {
-    let cases: &[(&str, &[(&str, Column, f64)], &[&str])] = &[
+    let cases: &[Case] = &[
         (
             "R01 pass",
             &[("C01", M, 10.0), ("C02", M, 6.0), ("C03", M, 4.0)],

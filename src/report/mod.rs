@@ -3,6 +3,7 @@
 //! whole or absent, never half-written.
 
 mod json;
+mod lists;
 mod xlsx;
 
 use std::io::Write;

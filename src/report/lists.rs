@@ -1,0 +1,216 @@
+//! The list sheets of the county workbook: 异常清单 (one row a finding) and 报送情况 (every
+//! roster township's return, then other files). Text from returns is written as text.
+
+use rust_xlsxwriter::{Worksheet, XlsxError};
+
+use super::xlsx::{headers, title, Styles};
+use crate::config::Config;
+use crate::model::Severity;
+use crate::pipeline::RunOutcome;
+use crate::render::{self, Lang};
+use crate::returns::Status;
+
+pub(super) fn anomalies(
+    ws: &mut Worksheet,
+    out: &RunOutcome,
+    config: &Config,
+    lang: Lang,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(lang.t("异常清单", "Findings"))?;
+    title(
+        ws,
+        s,
+        &format!(
+            "{}{}（{}）",
+            config.county,
+            lang.t("审核异常清单", " findings"),
+            out.period
+        ),
+        10,
+    )?;
+    let errors = out
+        .findings
+        .iter()
+        .filter(|f| f.severity.fails_run())
+        .count();
+    ws.write_string(
+        1,
+        0,
+        format!(
+            "{}：{}    {}：{}",
+            lang.t("共", "Findings"),
+            out.findings.len(),
+            lang.t("错误与警示", "errors and alerts"),
+            errors
+        ),
+    )?;
+    let h = [
+        lang.t("严重程度", "Severity"),
+        lang.t("规则", "Rule"),
+        lang.t("乡镇", "Township"),
+        lang.t("指标", "Indicator"),
+        lang.t("栏目", "Column"),
+        lang.t("文件", "File"),
+        lang.t("工作表", "Sheet"),
+        lang.t("单元格", "Cell"),
+        lang.t("填写内容", "As typed"),
+        lang.t("说明", "Message"),
+    ];
+    headers(
+        ws,
+        s,
+        3,
+        &h,
+        &[9.0, 7.0, 10.0, 8.0, 9.0, 30.0, 10.0, 8.0, 14.0, 70.0],
+    )?;
+    let mut row = 4;
+    for f in &out.findings {
+        let fmt = match f.severity {
+            Severity::Error | Severity::Alert => &s.error,
+            Severity::Warning => &s.warning,
+            _ => &s.text,
+        };
+        let cells = [
+            render::severity(f.severity, lang).to_string(),
+            f.rule.clone(),
+            f.township.clone().unwrap_or_default(),
+            f.code.clone().unwrap_or_default(),
+            f.column
+                .map(|c| render::column(c, lang).to_string())
+                .unwrap_or_default(),
+            f.at.file.clone(),
+            f.at.sheet.clone().unwrap_or_default(),
+            f.at.cell.map(|c| c.to_string()).unwrap_or_default(),
+            f.typed.clone().unwrap_or_default(),
+            render::message(f, config, lang),
+        ];
+        for (i, c) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, c, if i == 0 { fmt } else { &s.text })?;
+        }
+        row += 1;
+    }
+    ws.autofilter(3, 0, row.max(4) - 1, 9)?;
+    Ok(())
+}
+
+pub(super) fn returns(
+    ws: &mut Worksheet,
+    out: &RunOutcome,
+    config: &Config,
+    lang: Lang,
+    s: &Styles,
+) -> Result<(), XlsxError> {
+    ws.set_name(lang.t("报送情况", "Returns"))?;
+    title(
+        ws,
+        s,
+        &format!(
+            "{}{}（{}）",
+            config.county,
+            lang.t("报表报送情况", " returns received"),
+            out.period
+        ),
+        8,
+    )?;
+    let h = [
+        lang.t("乡镇", "Township"),
+        lang.t("代码", "Code"),
+        lang.t("状态", "Status"),
+        lang.t("文件", "File"),
+        lang.t("填报日期", "Filed"),
+        lang.t("表内报告期", "Period in sheet"),
+        lang.t("表内填报单位", "Unit as typed"),
+        lang.t("说明", "Note"),
+    ];
+    headers(
+        ws,
+        s,
+        2,
+        &h,
+        &[10.0, 6.0, 10.0, 34.0, 12.0, 12.0, 18.0, 60.0],
+    )?;
+    let status = |st: Status| match st {
+        Status::Counted => lang.t("已汇总", "counted"),
+        Status::Superseded => lang.t("被替代", "superseded"),
+        Status::WrongPeriod => lang.t("报告期不符", "wrong period"),
+        Status::NotOnRoster => lang.t("不在名册", "not on roster"),
+        Status::TownshipUnknown => lang.t("单位不明", "unit unknown"),
+        Status::NoForm => lang.t("无报表", "no form"),
+        Status::Unreadable => lang.t("无法读取", "unreadable"),
+    };
+    let mut row = 3;
+    let write_return = |ws: &mut Worksheet,
+                        row: u32,
+                        t: &str,
+                        code: &str,
+                        r: Option<&crate::returns::Return>|
+     -> Result<(), XlsxError> {
+        let note = r
+            .map(|r| {
+                r.findings
+                    .iter()
+                    .filter(|f| f.severity != Severity::Note)
+                    .map(|f| render::message(f, config, lang))
+                    .collect::<Vec<_>>()
+                    .join("；")
+            })
+            .unwrap_or_default();
+        let cells = [
+            t.to_string(),
+            code.to_string(),
+            r.map_or(lang.t("未报送", "missing").to_string(), |r| {
+                status(r.status).to_string()
+            }),
+            r.map(|r| r.file.clone()).unwrap_or_default(),
+            r.and_then(|r| r.filed)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            r.and_then(|r| r.period)
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            r.and_then(|r| r.unit_typed.clone()).unwrap_or_default(),
+            note,
+        ];
+        let fmt = match r.map(|r| r.status) {
+            None => &s.error,
+            Some(Status::Counted) => &s.text,
+            Some(_) => &s.warning,
+        };
+        for (i, c) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, c, if i == 2 { fmt } else { &s.text })?;
+        }
+        Ok(())
+    };
+    for t in &config.townships {
+        let mine: Vec<_> = out
+            .assembly
+            .returns
+            .iter()
+            .filter(|r| r.township.as_deref() == Some(t.name()))
+            .collect();
+        if mine.is_empty() {
+            write_return(ws, row, t.name(), t.code.as_deref().unwrap_or(""), None)?;
+            row += 1;
+        }
+        let mut mine = mine;
+        mine.sort_by_key(|r| r.status);
+        for r in mine {
+            write_return(ws, row, t.name(), t.code.as_deref().unwrap_or(""), Some(r))?;
+            row += 1;
+        }
+    }
+    for r in out.assembly.returns.iter().filter(|r| r.township.is_none()) {
+        write_return(ws, row, "", "", Some(r))?;
+        row += 1;
+    }
+    for (name, _) in &out.assembly.skipped {
+        let cells = ["", "", lang.t("已跳过", "skipped"), name.as_str()];
+        for (i, c) in cells.iter().enumerate() {
+            ws.write_string_with_format(row, i as u16, *c, &s.text)?;
+        }
+        row += 1;
+    }
+    ws.autofilter(2, 0, row.max(3) - 1, 7)?;
+    Ok(())
+}
