@@ -18,15 +18,15 @@ pub struct Labelled {
 /// `stop` lists the labels of other fields, which end a value typed in the same cell.
 pub fn find_all(grid: &SheetGrid, labels: &[String], stop: &[String]) -> Vec<Labelled> {
     let label_keys: Vec<String> = labels.iter().map(|l| match_key(l)).collect();
+    let simple_labels: Vec<String> = labels.iter().map(|l| to_simplified(l)).collect();
     let mut found = Vec::new();
     for (at, cell) in &grid.cells {
         let RawValue::Text(raw) = &cell.value else {
             continue;
         };
         let text = to_simplified(raw);
-        for label in labels {
-            let simple_label = to_simplified(label);
-            let Some(pos) = text.find(&simple_label) else {
+        for simple_label in &simple_labels {
+            let Some(pos) = text.find(simple_label.as_str()) else {
                 // The whole cell may be the label with decoration: `填 报 单 位`.
                 if label_keys.contains(&match_key(&text)) {
                     found.extend(right_of(grid, *at));
