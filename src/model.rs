@@ -236,6 +236,50 @@ pub struct Finding {
     pub kind: crate::findings::Kind,
 }
 
+impl Finding {
+    /// A finding of `kind` at `at`, with the kind's rule id and default severity.
+    pub fn new(kind: crate::findings::Kind, at: Location) -> Self {
+        let (rule, severity) = kind.rule();
+        Self {
+            rule: rule.to_string(),
+            severity,
+            township: None,
+            code: None,
+            column: None,
+            at,
+            typed: None,
+            kind,
+        }
+    }
+
+    /// The rule id and severity of a configured check, instead of the kind's defaults.
+    pub fn with_rule(mut self, rule: &str, severity: Severity) -> Self {
+        self.rule = rule.to_string();
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_township(mut self, township: Option<String>) -> Self {
+        self.township = township;
+        self
+    }
+
+    pub fn with_code(mut self, code: Option<String>) -> Self {
+        self.code = code;
+        self
+    }
+
+    pub fn with_column(mut self, column: Option<Column>) -> Self {
+        self.column = column;
+        self
+    }
+
+    pub fn with_typed(mut self, typed: Option<String>) -> Self {
+        self.typed = typed;
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 
 use polars::prelude::*;
 use regex::Regex;
+use std::sync::OnceLock;
 
 use crate::config::{expr, Columns, Config, IndicatorKind};
 use crate::facts::{wide_name, FactTable};
@@ -11,7 +12,9 @@ use crate::model::{Column as ValueColumn, Finding, Location};
 
 /// Rewrites the codes of an expression into the wide table's column names for `column`.
 fn for_column(sql: &str, config: &Config, column: ValueColumn) -> String {
-    let re = Regex::new(r"\b[A-Za-z_][A-Za-z0-9_]*\b").expect("constant regex");
+    static IDENT: OnceLock<Regex> = OnceLock::new();
+    let re =
+        IDENT.get_or_init(|| Regex::new(r"\b[A-Za-z_][A-Za-z0-9_]*\b").expect("constant regex"));
     re.replace_all(sql, |c: &regex::Captures| {
         let id = &c[0];
         match config.indicator(id) {
@@ -52,17 +55,7 @@ pub fn evaluate(table: &FactTable, config: &Config, index: usize, out: &mut Vec<
                     check: index,
                     error: e.to_string(),
                 };
-                let (rule, severity) = kind.rule();
-                out.push(Finding {
-                    rule: rule.to_string(),
-                    severity,
-                    township: None,
-                    code: None,
-                    column: Some(*column),
-                    at: Location::default(),
-                    typed: None,
-                    kind,
-                });
+                out.push(Finding::new(kind, Location::default()).with_column(Some(*column)));
             }
         }
     }
@@ -118,17 +111,15 @@ fn finding(
         .get(&(township.clone(), first.clone(), first_column))
         .cloned()
         .unwrap_or_default();
-    Finding {
-        rule: check.id().to_string(),
-        severity: check.severity,
-        township: Some(township),
-        code: Some(first),
-        column: Some(column),
-        at,
-        typed: None,
-        kind: Kind::Check {
+    Finding::new(
+        Kind::Check {
             check: index,
             values,
         },
-    }
+        at,
+    )
+    .with_rule(check.id(), check.severity)
+    .with_township(Some(township))
+    .with_code(Some(first))
+    .with_column(Some(column))
 }

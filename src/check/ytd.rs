@@ -35,16 +35,13 @@ pub fn evaluate(table: &FactTable, config: &Config, period: Period, out: &mut Ve
                 .get(&(township.clone(), code.to_string(), Column::Ytd))
                 .cloned()
                 .unwrap_or_default();
-            out.push(Finding {
-                rule: check.id().to_string(),
-                severity: check.severity,
-                township: Some(township.clone()),
-                code: Some(code.to_string()),
-                column: Some(Column::Ytd),
-                at,
-                typed: None,
-                kind,
-            });
+            out.push(
+                Finding::new(kind, at)
+                    .with_rule(check.id(), check.severity)
+                    .with_township(Some(township.clone()))
+                    .with_code(Some(code.to_string()))
+                    .with_column(Some(Column::Ytd)),
+            );
         }
     }
 }

@@ -14,37 +14,61 @@ pub struct Labelled {
     pub date: Option<(i32, u32, u32)>,
 }
 
+/// The text cells of a sheet, converted once (simplified characters, and the match key).
+pub struct SheetTexts {
+    cells: Vec<(CellRef, String, String)>,
+}
+
+impl SheetTexts {
+    pub fn new(grid: &SheetGrid) -> Self {
+        let cells = grid
+            .cells
+            .iter()
+            .filter_map(|(at, cell)| match &cell.value {
+                RawValue::Text(raw) if !raw.trim().is_empty() => {
+                    let simple = to_simplified(raw);
+                    let key = match_key(&simple);
+                    Some((*at, simple, key))
+                }
+                _ => None,
+            })
+            .collect();
+        Self { cells }
+    }
+}
+
 /// The values of the cells labelled with one of `labels`, in row order.
 /// `stop` lists the labels of other fields, which end a value typed in the same cell.
-pub fn find_all(grid: &SheetGrid, labels: &[String], stop: &[String]) -> Vec<Labelled> {
+pub fn find_all(
+    grid: &SheetGrid,
+    texts: &SheetTexts,
+    labels: &[String],
+    stop: &[String],
+) -> Vec<Labelled> {
     let label_keys: Vec<String> = labels.iter().map(|l| match_key(l)).collect();
     let simple_labels: Vec<String> = labels.iter().map(|l| to_simplified(l)).collect();
     let mut found = Vec::new();
-    for (at, cell) in &grid.cells {
-        let RawValue::Text(raw) = &cell.value else {
+    for (at, text, key) in &texts.cells {
+        // The whole cell may be the label with decoration: `填 报 单 位`; the value is beside it.
+        if label_keys.contains(key) {
+            found.extend(right_of(grid, *at));
+            continue;
+        }
+        let Some((pos, label)) = simple_labels
+            .iter()
+            .find_map(|l| text.find(l.as_str()).map(|p| (p, l)))
+        else {
             continue;
         };
-        let text = to_simplified(raw);
-        for simple_label in &simple_labels {
-            let Some(pos) = text.find(simple_label.as_str()) else {
-                // The whole cell may be the label with decoration: `填 报 单 位`.
-                if label_keys.contains(&match_key(&text)) {
-                    found.extend(right_of(grid, *at));
-                }
-                continue;
-            };
-            let after = &text[pos + simple_label.len()..];
-            let value = value_after_label(after, stop);
-            if !value.is_empty() {
-                found.push(Labelled {
-                    text: value,
-                    at: *at,
-                    date: None,
-                });
-            } else {
-                found.extend(right_of(grid, *at));
-            }
-            break;
+        let value = value_after_label(&text[pos + label.len()..], stop);
+        if value.is_empty() {
+            found.extend(right_of(grid, *at));
+        } else {
+            found.push(Labelled {
+                text: value,
+                at: *at,
+                date: None,
+            });
         }
     }
     found

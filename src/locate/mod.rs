@@ -159,14 +159,15 @@ fn locate_sheet(
 
 fn read_labels(grid: &SheetGrid, header: &Header, keys: &FormKeys, sheet: &mut FormSheet) {
     let stop = &keys.all_labels;
-    sheet.unit = labels::find_all(grid, &keys.township_labels, stop)
+    let texts = labels::SheetTexts::new(grid);
+    sheet.unit = labels::find_all(grid, &texts, &keys.township_labels, stop)
         .into_iter()
         .find(|l| !match_key(&l.text).is_empty())
         .map(|l| (l.text, l.at));
-    sheet.period = labels::find_all(grid, &keys.period_labels, stop)
+    sheet.period = labels::find_all(grid, &texts, &keys.period_labels, stop)
         .into_iter()
         .find_map(|l| period::period_in(&l.text));
-    sheet.filed = labels::find_all(grid, &keys.filed_labels, stop)
+    sheet.filed = labels::find_all(grid, &texts, &keys.filed_labels, stop)
         .into_iter()
         .find_map(|l| match l.date {
             Some((y, m, d)) => Some(Date {

@@ -114,7 +114,7 @@ pub fn county_workbook(
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
-    // A fixed creation time (the day after the period) makes identical runs give identical files.
+    // A fixed creation time (the first day of the period) makes identical runs give identical files.
     let stamp = ExcelDateTime::from_ymd(out.period.year as u16, out.period.month as u8, 1)?;
     wb.set_properties(
         &DocProperties::new()

@@ -23,21 +23,12 @@ pub struct Assembly {
 }
 
 fn finding(kind: Kind, file: &str, sheet: Option<String>, township: Option<String>) -> Finding {
-    let (rule, severity) = kind.rule();
-    Finding {
-        rule: rule.to_string(),
-        severity,
-        township,
-        code: None,
-        column: None,
-        at: Location {
-            file: file.to_string(),
-            sheet,
-            cell: None,
-        },
-        typed: None,
-        kind,
-    }
+    let at = Location {
+        file: file.to_string(),
+        sheet,
+        cell: None,
+    };
+    Finding::new(kind, at).with_township(township)
 }
 
 /// The run's period: the one given, else the one most returns give (the later on a tie).
@@ -309,30 +300,23 @@ fn cell_findings(r: &Return, config: &Config, facts: &mut Vec<Fact>, out: &mut V
                 (Kind::Blank, blank)
             }
         };
-        let (rule, default) = kind.rule();
-        out.push(Finding {
-            rule: rule.to_string(),
-            severity: severity.unwrap_or(default),
-            township: Some(township.clone()),
-            code: Some(ind.code().to_string()),
-            column: Some(x.column),
-            at,
-            typed: x.typed.clone(),
-            kind,
-        });
+        let mut f = Finding::new(kind, at)
+            .with_township(Some(township.clone()))
+            .with_code(Some(ind.code().to_string()))
+            .with_column(Some(x.column))
+            .with_typed(x.typed.clone());
+        if let Some(sev) = severity {
+            f.severity = sev;
+        }
+        out.push(f);
     }
     for (sheet, n) in &r.sheet_notes {
-        let (rule, severity) = n.kind.rule();
-        out.push(Finding {
-            rule: rule.to_string(),
-            severity,
-            township: Some(township.clone()),
-            code: n.indicator.map(|i| config.indicators[i].code().to_string()),
-            column: None,
-            at: Location::cell(&r.file, sheet, n.at),
-            typed: n.typed.clone(),
-            kind: n.kind.clone(),
-        });
+        out.push(
+            Finding::new(n.kind.clone(), Location::cell(&r.file, sheet, n.at))
+                .with_township(Some(township.clone()))
+                .with_code(n.indicator.map(|i| config.indicators[i].code().to_string()))
+                .with_typed(n.typed.clone()),
+        );
     }
     for (i, ok) in found.iter().enumerate() {
         if !ok {
