@@ -45,6 +45,18 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
     }
 }
 
+/// Bytes → located form sheets: reading, locating and normalising, with no file system.
+/// This is the path the fuzz target and the mutation tests drive.
+pub fn locate_bytes(
+    bytes: &[u8],
+    ext: Option<&str>,
+    config: &Config,
+    keys: &FormKeys,
+) -> Result<Vec<FormSheet>, read::ReadError> {
+    let wb = read::read_bytes(bytes, ext)?;
+    Ok(locate::locate(&wb, config, keys))
+}
+
 /// What happened to a return.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
