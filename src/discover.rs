@@ -33,7 +33,10 @@ pub struct DiscoverError {
     pub source: std::io::Error,
 }
 
-const SPREADSHEET_EXT: &[&str] = &["xlsx", "xlsm", "xls", "xlsb", "ods", "xltx", "et", "ett"];
+/// Extensions of files that may hold a return (the content decides what they are).
+const SPREADSHEET_EXT: &[&str] = &[
+    "xlsx", "xlsm", "xls", "xlsb", "ods", "xltx", "et", "ett", "csv", "tsv", "html", "htm", "xml",
+];
 const SYSTEM_FILES: &[&str] = &["thumbs.db", ".ds_store", "desktop.ini", "ehthumbs.db"];
 
 /// Shows a file name safely: control characters escaped.

@@ -48,6 +48,34 @@ pub enum Skip {
     NotRegular,
 }
 
+/// Why a file could not be read, in terms people can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unreadable {
+    Io(String),
+    Empty,
+    TooLarge(u64),
+    /// Over a cap (size, inflation, cells, sheets): a zip bomb or a file that is not a return.
+    OverCap(String),
+    NotSpreadsheet(String),
+    Encrypted,
+    Damaged(String),
+}
+
+impl From<crate::read::ReadError> for Unreadable {
+    fn from(e: crate::read::ReadError) -> Self {
+        use crate::read::ReadError as E;
+        match e {
+            E::Io(e) => Unreadable::Io(e.to_string()),
+            E::Empty => Unreadable::Empty,
+            E::TooLarge(n) => Unreadable::TooLarge(n),
+            E::OverCap(s) => Unreadable::OverCap(s),
+            E::NotSpreadsheet(s) => Unreadable::NotSpreadsheet(s),
+            E::Encrypted => Unreadable::Encrypted,
+            E::Corrupt(s) => Unreadable::Damaged(s),
+        }
+    }
+}
+
 /// What differs between a superseded copy and the copy that counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diff {
@@ -77,7 +105,7 @@ pub enum Kind {
     /// The file was not read as a return.
     Skipped(Skip),
     /// The file could not be opened or read.
-    Unreadable(String),
+    Unreadable(Unreadable),
     /// No sheet of the form was found in the workbook.
     NoFormSheet,
     /// An indicator of the form was not found in the return.

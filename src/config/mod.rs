@@ -217,6 +217,8 @@ struct RawConfig {
     rates: Option<Vec<Rate>>,
     #[serde(default)]
     checks: Option<Vec<Check>>,
+    #[serde(default)]
+    limits: crate::read::Limits,
 }
 
 /// The form part alone (the built-in default).
@@ -239,6 +241,8 @@ pub struct Config {
     pub indicators: Vec<Indicator>,
     pub rates: Vec<Rate>,
     pub checks: Vec<Check>,
+    /// Caps on the work one file may cost.
+    pub limits: crate::read::Limits,
 }
 
 impl Config {
@@ -310,6 +314,7 @@ impl Config {
             indicators,
             rates,
             checks,
+            limits: raw.limits,
         };
         validate::validate(&config, origin, text, &sources)?;
         Ok(config)

@@ -7,7 +7,7 @@ use calamine::{
     open_workbook_from_rs, Data, DataRef, Ods, Range, Reader, SheetVisible, Xls, Xlsb, Xlsx,
 };
 
-use super::{Format, RawCell, RawValue, ReadError, SheetGrid, MAX_COLS, MAX_ROWS};
+use super::{Format, Limits, RawCell, RawValue, ReadError, SheetGrid, MAX_COLS, MAX_ROWS};
 use crate::model::CellRef;
 
 fn corrupt(e: impl std::fmt::Display) -> ReadError {
@@ -20,10 +20,14 @@ fn corrupt(e: impl std::fmt::Display) -> ReadError {
     }
 }
 
-pub fn read_sheets(bytes: &[u8], format: Format) -> Result<Vec<SheetGrid>, ReadError> {
+pub fn read_sheets(
+    bytes: &[u8],
+    format: Format,
+    limits: &Limits,
+) -> Result<Vec<SheetGrid>, ReadError> {
     let rs = Cursor::new(bytes);
     match format {
-        Format::Xlsx => read_xlsx(open_workbook_from_rs(rs).map_err(corrupt)?),
+        Format::Xlsx => read_xlsx(open_workbook_from_rs(rs).map_err(corrupt)?, limits),
         Format::Xls => {
             let mut wb: Xls<_> = open_workbook_from_rs(rs).map_err(corrupt)?;
             let names = visible_names(&wb);
@@ -43,6 +47,7 @@ pub fn read_sheets(bytes: &[u8], format: Format) -> Result<Vec<SheetGrid>, ReadE
                 .map(|(name, hidden)| ranged(&mut wb, &name, hidden))
                 .collect()
         }
+        Format::Html | Format::SpreadsheetMl | Format::Delimited => Ok(Vec::new()),
         Format::Xlsb => {
             let mut wb: Xlsb<_> = open_workbook_from_rs(rs).map_err(corrupt)?;
             visible_names(&wb)
@@ -69,9 +74,13 @@ fn visible_names<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R) -> Ve
         .collect()
 }
 
-fn read_xlsx(mut wb: Xlsx<Cursor<&[u8]>>) -> Result<Vec<SheetGrid>, ReadError> {
+fn read_xlsx(mut wb: Xlsx<Cursor<&[u8]>>, limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
     let mut out = Vec::new();
-    for (name, hidden) in visible_names(&wb) {
+    let names = visible_names(&wb);
+    if names.len() > limits.max_sheets {
+        return Err(ReadError::OverCap(format!("{} sheets", names.len())));
+    }
+    for (name, hidden) in names {
         let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
         let mut grid = SheetGrid {
             name: name.clone(),
@@ -80,7 +89,15 @@ fn read_xlsx(mut wb: Xlsx<Cursor<&[u8]>>) -> Result<Vec<SheetGrid>, ReadError> {
             ..SheetGrid::default()
         };
         let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
+        let mut count: u64 = 0;
         while let Some(cell) = reader.next_cell_with_formula().map_err(corrupt)? {
+            count += 1;
+            if count > limits.max_cells {
+                return Err(ReadError::OverCap(format!(
+                    "sheet {name}: more than {} cells",
+                    limits.max_cells
+                )));
+            }
             let (row, col) = cell.pos;
             let value = from_ref(&cell.value);
             let formula = cell.formula.filter(|f| !f.is_empty());

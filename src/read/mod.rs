@@ -6,19 +6,21 @@
 //! kept as typed, with its formula text. After this stage nobody knows the file format.
 
 mod cells;
+mod guards;
+mod limits;
 mod sniff;
+mod text_formats;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::model::CellRef;
+pub use limits::Limits;
 pub use sniff::Format;
 
 /// Rows and columns of a sheet that are kept: a form fits well inside.
 pub const MAX_ROWS: u32 = 2_000;
 pub const MAX_COLS: u32 = 64;
-/// Files larger than this are not read.
-pub const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A cell's value as stored in the file.
 #[derive(Debug, Clone, PartialEq)]
@@ -102,6 +104,8 @@ pub enum ReadError {
     Empty,
     #[error("file too large ({0} bytes)")]
     TooLarge(u64),
+    #[error("over a cap: {0}")]
+    OverCap(String),
     #[error("not a spreadsheet ({0})")]
     NotSpreadsheet(String),
     #[error("the workbook is password protected")]
@@ -111,9 +115,9 @@ pub enum ReadError {
 }
 
 /// Reads a workbook from a file.
-pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
+pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
     let len = std::fs::metadata(path)?.len();
-    if len > MAX_FILE_BYTES {
+    if len > limits.max_file_bytes() {
         return Err(ReadError::TooLarge(len));
     }
     let bytes = std::fs::read(path)?;
@@ -121,20 +125,34 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, ReadError> {
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    read_bytes(&bytes, ext.as_deref())
+    read_bytes(&bytes, ext.as_deref(), limits)
 }
 
 /// Reads a workbook from its bytes; `ext` is the file's extension, a hint only.
-pub fn read_bytes(bytes: &[u8], ext: Option<&str>) -> Result<Workbook, ReadError> {
+pub fn read_bytes(bytes: &[u8], ext: Option<&str>, limits: &Limits) -> Result<Workbook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
+    if bytes.len() as u64 > limits.max_file_bytes() {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
     let format = sniff::sniff(bytes)?;
+    match format {
+        Format::Xlsx | Format::Xlsb | Format::Ods => guards::check_zip(bytes, limits)?,
+        Format::Xls => guards::check_xls(bytes, limits)?,
+        _ => {}
+    }
     let extension_mismatch = ext
         .filter(|e| !format.accepts_extension(e))
         .map(str::to_string);
     // calamine can panic on some malformed inputs; a panic in one file must not end the run.
-    let sheets = std::panic::catch_unwind(|| cells::read_sheets(bytes, format))
+    let read = || match format {
+        Format::Html => text_formats::read_html(bytes, limits),
+        Format::Delimited => text_formats::read_delimited(bytes, limits),
+        Format::SpreadsheetMl => text_formats::read_spreadsheetml(bytes, limits),
+        _ => cells::read_sheets(bytes, format, limits),
+    };
+    let sheets = std::panic::catch_unwind(read)
         .map_err(|_| ReadError::Corrupt("the reader failed on this file".into()))??;
     Ok(Workbook {
         format,

@@ -9,6 +9,9 @@ pub enum Format {
     Xlsb,
     Ods,
     Xls,
+    Html,
+    SpreadsheetMl,
+    Delimited,
 }
 
 impl Format {
@@ -18,6 +21,9 @@ impl Format {
             Format::Xlsb => "xlsb",
             Format::Ods => "ods",
             Format::Xls => "xls",
+            Format::Html => "HTML",
+            Format::SpreadsheetMl => "SpreadsheetML 2003",
+            Format::Delimited => "CSV",
         }
     }
 
@@ -26,7 +32,10 @@ impl Format {
             Format::Xlsx => matches!(ext, "xlsx" | "xlsm" | "xltx" | "xltm"),
             Format::Xlsb => ext == "xlsb",
             Format::Ods => matches!(ext, "ods" | "ots"),
-            Format::Xls => matches!(ext, "xls" | "xlt"),
+            Format::Xls => matches!(ext, "xls" | "xlt" | "et"),
+            Format::Html => matches!(ext, "html" | "htm"),
+            Format::SpreadsheetMl => ext == "xml",
+            Format::Delimited => matches!(ext, "csv" | "txt" | "tsv"),
         }
     }
 }
@@ -45,12 +54,31 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
     if bytes.starts_with(ZIP) {
         return zip_format(bytes);
     }
-    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(512)]).to_ascii_lowercase();
-    let what = if head.contains("<html") || head.contains("<table") {
-        "an HTML page"
-    } else if head.contains("<?xml") {
-        "an XML file"
-    } else if bytes.iter().take(512).all(|b| *b >= 0x09) {
+    let head = super::text_formats::decode(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    if head.contains("urn:schemas-microsoft-com:office:spreadsheet") && head.contains("<workbook") {
+        return Ok(Format::SpreadsheetMl);
+    }
+    if head.starts_with("<!doctype html") || head.contains("<html") || head.contains("<table") {
+        return Ok(Format::Html);
+    }
+    if head.starts_with("<?xml") || head.starts_with('<') {
+        return Err(ReadError::NotSpreadsheet("an XML file".into()));
+    }
+    // Text: no control bytes but line ends and tabs, and a delimiter on its first line.
+    let sample = &bytes[..bytes.len().min(4096)];
+    let texty = sample
+        .iter()
+        .all(|b| *b >= 0x20 || matches!(b, b'\n' | b'\r' | b'\t'));
+    let first_line = head.lines().next().unwrap_or("");
+    if texty
+        && [',', '\t', ';', '|']
+            .iter()
+            .any(|d| first_line.contains(*d))
+    {
+        return Ok(Format::Delimited);
+    }
+    let what = if texty {
         "a text file"
     } else {
         "unknown content"
@@ -96,14 +124,18 @@ mod tests {
 
     #[test]
     fn not_spreadsheets() {
+        assert!(matches!(sniff(b"<html><table>"), Ok(Format::Html)));
+        assert!(matches!(sniff(b"a,b,c\n1,2,3\n"), Ok(Format::Delimited)));
         assert!(matches!(
-            sniff(b"<html><table>"),
+            sniff(b"just words"),
             Err(ReadError::NotSpreadsheet(_))
         ));
         assert!(matches!(
-            sniff(b"a,b,c\n1,2,3\n"),
+            sniff(b"<?xml version=\"1.0\"?><a/>"),
             Err(ReadError::NotSpreadsheet(_))
         ));
+        let ssml = b"<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">";
+        assert!(matches!(sniff(ssml), Ok(Format::SpreadsheetMl)));
         assert!(matches!(
             sniff(b"PK\x03\x04garbage"),
             Err(ReadError::Corrupt(_))

@@ -21,13 +21,13 @@ pub use select::{assemble, Assembly};
 pub struct Scanned {
     pub file: String,
     pub modified: Option<SystemTime>,
-    pub outcome: Result<Vec<FormSheet>, String>,
+    pub outcome: Result<Vec<FormSheet>, crate::findings::Unreadable>,
     pub extension_mismatch: Option<(String, String)>,
 }
 
 /// Reads and locates one file. Never fails: a problem is kept in `outcome`.
 pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned {
-    let (outcome, mismatch) = match read::read_workbook(&candidate.path) {
+    let (outcome, mismatch) = match read::read_workbook(&candidate.path, &config.limits) {
         Ok(wb) => {
             let mismatch = wb
                 .extension_mismatch
@@ -35,7 +35,7 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
                 .map(|ext| (ext, wb.format.name().to_string()));
             (Ok(locate::locate(&wb, config, keys)), mismatch)
         }
-        Err(e) => (Err(e.to_string()), None),
+        Err(e) => (Err(e.into()), None),
     };
     Scanned {
         file: candidate.name.clone(),
@@ -53,7 +53,7 @@ pub fn locate_bytes(
     config: &Config,
     keys: &FormKeys,
 ) -> Result<Vec<FormSheet>, read::ReadError> {
-    let wb = read::read_bytes(bytes, ext)?;
+    let wb = read::read_bytes(bytes, ext, &config.limits)?;
     Ok(locate::locate(&wb, config, keys))
 }
 

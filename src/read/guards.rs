@@ -1,0 +1,149 @@
+//! Looking at a package before handing it to calamine, whose readers allocate a dense grid per
+//! sheet and inflate zip parts unchecked: the zip directory (sizes, ratios, part count) and the
+//! `.xls` record stream (sheet extents, encryption) are checked against the [`Limits`].
+
+use std::io::{Cursor, Read};
+
+use super::{Limits, ReadError};
+
+/// A zip package's declared sizes against the caps (a zip bomb is refused here).
+pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
+    if archive.len() > 10_000 {
+        return Err(ReadError::OverCap(format!(
+            "{} parts in the package",
+            archive.len()
+        )));
+    }
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let Ok(entry) = archive.by_index_raw(i) else {
+            return Err(ReadError::Corrupt("zip: unreadable directory entry".into()));
+        };
+        let (size, packed) = (entry.size(), entry.compressed_size().max(1));
+        total = total.saturating_add(size);
+        if size > 1024 * 1024 && size / packed > limits.max_ratio {
+            return Err(ReadError::OverCap(format!(
+                "part {} inflates {}× ({} MB)",
+                entry.name().unwrap_or_default(),
+                size / packed,
+                size / (1024 * 1024)
+            )));
+        }
+    }
+    if total > limits.max_uncompressed_bytes() {
+        return Err(ReadError::OverCap(format!(
+            "{} MB uncompressed",
+            total / (1024 * 1024)
+        )));
+    }
+    Ok(())
+}
+
+/// An `.xls` file: refused when encrypted (FILEPASS) or when a sheet's extent (its DIMENSIONS
+/// record or its cells) would make a dense grid over the cell cap.
+pub fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
+        .map_err(|e| ReadError::Corrupt(format!("OLE2: {e}")))?;
+    if file.exists("/EncryptionInfo") || file.exists("/EncryptedPackage") {
+        return Err(ReadError::Encrypted);
+    }
+    let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
+        .into_iter()
+        .find(|n| file.is_stream(n))
+        .ok_or_else(|| ReadError::NotSpreadsheet("an OLE2 file without a workbook".into()))?;
+    let mut stream = Vec::new();
+    file.open_stream(name)
+        .and_then(|mut s| s.read_to_end(&mut stream))
+        .map_err(|e| ReadError::Corrupt(format!("OLE2: {e}")))?;
+    scan_biff(&stream, limits)
+}
+
+#[derive(Default)]
+struct Extent {
+    rows: (u32, u32),
+    cols: (u32, u32),
+    any: bool,
+}
+
+impl Extent {
+    fn add(&mut self, row: u32, col: u32) {
+        if self.any {
+            self.rows = (self.rows.0.min(row), self.rows.1.max(row));
+            self.cols = (self.cols.0.min(col), self.cols.1.max(col));
+        } else {
+            *self = Extent {
+                rows: (row, row),
+                cols: (col, col),
+                any: true,
+            };
+        }
+    }
+
+    fn cells(&self) -> u64 {
+        if !self.any {
+            return 0;
+        }
+        (self.rows.1 - self.rows.0 + 1) as u64 * (self.cols.1 - self.cols.0 + 1) as u64
+    }
+}
+
+fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let u16_at = |d: &[u8], i: usize| d.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
+    let u32_at = |d: &[u8], i: usize| {
+        d.get(i..i + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let mut pos = 0;
+    let mut extent = Extent::default();
+    let mut sheets = 0usize;
+    let over = |e: &Extent| e.cells() > limits.max_cells;
+    while let (Some(kind), Some(len)) = (u16_at(stream, pos), u16_at(stream, pos + 2)) {
+        let data = stream.get(pos + 4..pos + 4 + len as usize).unwrap_or(&[]);
+        pos += 4 + len as usize;
+        match kind {
+            // BOF: a new substream (a sheet).
+            0x0809 => {
+                if over(&extent) {
+                    break;
+                }
+                extent = Extent::default();
+                sheets += 1;
+            }
+            0x002F => return Err(ReadError::Encrypted),
+            // DIMENSIONS (BIFF8): first row, last row + 1, first col, last col + 1.
+            0x0200 if data.len() >= 12 => {
+                let (r0, r1) = (u32_at(data, 0).unwrap_or(0), u32_at(data, 4).unwrap_or(0));
+                let (c0, c1) = (
+                    u16_at(data, 8).unwrap_or(0) as u32,
+                    u16_at(data, 10).unwrap_or(0) as u32,
+                );
+                if r1 > r0 && c1 > c0 {
+                    extent.add(r0, c0);
+                    extent.add(r1 - 1, c1 - 1);
+                }
+            }
+            // Cell records: row and column in their first four bytes.
+            0x0006 | 0x00BD | 0x00BE | 0x00FD | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x027E => {
+                if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
+                    extent.add(r as u32, c as u32);
+                }
+            }
+            _ => {}
+        }
+        if over(&extent) {
+            break;
+        }
+    }
+    if over(&extent) {
+        return Err(ReadError::OverCap(format!(
+            "a sheet spanning {} cells",
+            extent.cells()
+        )));
+    }
+    if sheets > limits.max_sheets + 1 {
+        return Err(ReadError::OverCap(format!("{} sheets", sheets - 1)));
+    }
+    Ok(())
+}
