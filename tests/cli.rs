@@ -5,6 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[path = "cli/bad_builder.rs"]
+mod bad_builder;
+#[path = "cli/untrusted.rs"]
+mod untrusted;
+
 use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
 use serde_json::Value;
 

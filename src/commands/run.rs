@@ -57,6 +57,20 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         None => None,
     };
     let started = std::time::Instant::now();
+    // Two runs on one output folder must not interleave: hold its lock for the whole run.
+    let _lock = report::lock_output(&args.out).map_err(|e| -> Box<dyn std::error::Error> {
+        match e {
+            report::ReportError::Locked(p) => format!(
+                "{}（{p}）",
+                lang.t(
+                    "另一个 huizong 正在使用该输出文件夹，请等它结束后再运行",
+                    "another huizong run is using this output folder; wait for it to finish"
+                )
+            )
+            .into(),
+            e => e.into(),
+        }
+    })?;
     let outcome = pipeline::run(&args.folder, &config, period)?;
 
     let name = format!(
@@ -66,6 +80,17 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         lang.t("汇总", "summary")
     );
     let path = args.out.join(name);
+    // Outputs never overwrite a return being read.
+    let inputs: Vec<&str> = outcome
+        .assembly
+        .returns
+        .iter()
+        .map(|r| r.file.as_str())
+        .collect();
+    report::refuse_input(&path, &args.folder, &inputs)?;
+    if let Some(json_path) = &args.json {
+        report::refuse_input(json_path, &args.folder, &inputs)?;
+    }
     let bytes = report::county_workbook(&outcome, &config, lang)?;
     report::write_atomically(&path, &bytes)?;
     if let Some(json_path) = &args.json {

@@ -65,17 +65,17 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
     if head.starts_with("<?xml") || head.starts_with('<') {
         return Err(ReadError::NotSpreadsheet("an XML file".into()));
     }
-    // Text: no control bytes but line ends and tabs, and a delimiter on its first line.
+    // Text: no control bytes but line ends and tabs.
     let sample = &bytes[..bytes.len().min(4096)];
     let texty = sample
         .iter()
         .all(|b| *b >= 0x20 || matches!(b, b'\n' | b'\r' | b'\t'));
-    let first_line = head.lines().next().unwrap_or("");
-    if texty
-        && [',', '\t', ';', '|']
-            .iter()
-            .any(|d| first_line.contains(*d))
-    {
+    // A title line may come first: a delimiter within the first lines will do.
+    let delimited = head
+        .lines()
+        .take(10)
+        .any(|l| [',', '\t', ';', '|'].iter().any(|d| l.contains(*d)));
+    if texty && delimited {
         return Ok(Format::Delimited);
     }
     let what = if texty {

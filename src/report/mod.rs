@@ -24,6 +24,60 @@ pub enum ReportError {
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("cannot build the JSON report: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("{0}")]
+    Locked(String),
+    #[error("refusing to write {0}: it is one of the returns being read")]
+    WouldOverwriteInput(String),
+}
+
+/// Takes the output folder's lock (`.huizong.lock`), held until the returned file is dropped.
+pub fn lock_output(dir: &Path) -> Result<std::fs::File, ReportError> {
+    let path = dir.join(".huizong.lock");
+    let io = |source| ReportError::Io {
+        path: path.display().to_string(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(ReportError::Locked(path.display().to_string()))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+    }
+}
+
+/// Refuses an output path that is one of the input files (outputs never overwrite an input).
+pub fn refuse_input(target: &Path, folder: &Path, inputs: &[&str]) -> Result<(), ReportError> {
+    let (Ok(dir), Some(name)) = (
+        target
+            .parent()
+            .map(|p| {
+                if p.as_os_str().is_empty() {
+                    Path::new(".")
+                } else {
+                    p
+                }
+            })
+            .unwrap_or(Path::new("."))
+            .canonicalize(),
+        target.file_name().and_then(|n| n.to_str()),
+    ) else {
+        return Ok(());
+    };
+    let same_folder = folder.canonicalize().is_ok_and(|f| f == dir);
+    if same_folder && inputs.contains(&name) {
+        return Err(ReportError::WouldOverwriteInput(
+            target.display().to_string(),
+        ));
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to `path` whole or not at all: a temporary file in the same folder, synced,

@@ -1,0 +1,338 @@
+//! Issue 4: untrusted input. A folder of bad inputs beside good returns; calamine's own corpus;
+//! an output killed while being written; two runs on one output folder.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use calamine::{open_workbook, Reader, Xlsx};
+use serde_json::Value;
+
+use super::bad_builder::{self, BAD, DISGUISED, GOOD, INJECTIONS};
+use super::root;
+
+fn samples() -> PathBuf {
+    root().join("samples/returns/2026-10")
+}
+
+/// Runs huizong on `folder`, with a time limit (a hang is a failure), and returns the exit
+/// status and the run report.
+fn run(folder: &Path, out: &Path) -> (i32, Value) {
+    run_with(folder, out, &[])
+}
+
+fn run_with(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value) {
+    let json = out.join("run.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .arg("run")
+        .arg(folder)
+        .arg("--config")
+        .arg(root().join("samples/huizong.toml"))
+        .arg("--out")
+        .arg(out)
+        .arg("--json")
+        .arg(&json)
+        .arg("--quiet")
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let started = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        if started.elapsed() > Duration::from_secs(300) {
+            let _ = child.kill();
+            panic!("huizong hung on {}", folder.display());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // A panic exits 101, an abort by a signal has no code: both fail here.
+    let code = status.code().expect("killed by a signal (abort?)");
+    assert!(
+        code == 0 || code == 1,
+        "exit {code} on {}",
+        folder.display()
+    );
+    let report =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("parse");
+    (code, report)
+}
+
+fn township_values(report: &Value, township: &str) -> Value {
+    report["townships"][township].clone()
+}
+
+fn findings_of(report: &Value, file: &str) -> Vec<Value> {
+    report["anomalies"]
+        .as_array()
+        .map(|a| a.iter().filter(|f| f["file"] == file).cloned().collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn bad_inputs_are_named_and_good_returns_consolidated_as_without_them() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (bad, good, orig) = (
+        tmp.path().join("bad"),
+        tmp.path().join("good"),
+        tmp.path().join("orig"),
+    );
+    bad_builder::build(&bad, &samples());
+    bad_builder::good_only(&good, &samples());
+    bad_builder::originals(&orig, &samples());
+    let (_, with_bad) = run(&bad, &tmp.path().join("out1"));
+    let (_, good_only) = run(&good, &tmp.path().join("out2"));
+    let (_, originals) = run(&orig, &tmp.path().join("out3"));
+
+    // Every bad file is listed with its reason.
+    for (file, rule, words) in BAD {
+        let found = findings_of(&with_bad, file);
+        assert!(
+            found
+                .iter()
+                .any(|f| f["rule"] == rule
+                    && f["message"].as_str().is_some_and(|m| m.contains(words))),
+            "{file}: expected {rule} with “{words}”, got {found:#?}"
+        );
+    }
+    // The good returns count exactly as in a run without the bad files.
+    for file in GOOD {
+        let r = |rep: &Value| {
+            rep["returns"]
+                .as_array()
+                .and_then(|a| a.iter().find(|x| x["file"] == file).cloned())
+                .unwrap_or_default()
+        };
+        let (a, b) = (r(&with_bad), r(&good_only));
+        assert_eq!(a["status"], "counted", "{file}");
+        let t = a["township"].as_str().unwrap_or("");
+        assert_eq!(
+            township_values(&with_bad, t),
+            township_values(&good_only, t),
+            "{file}: values"
+        );
+        assert_eq!(
+            findings_of(&with_bad, file),
+            findings_of(&good_only, file),
+            "{file}: findings"
+        );
+        assert_eq!(a, b, "{file}");
+    }
+    // Disguised exports and swapped extensions are read like the originals they came from.
+    for (file, from, what) in DISGUISED {
+        let r = with_bad["returns"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["file"] == file).cloned())
+            .unwrap_or_default();
+        assert_eq!(r["status"], "counted", "{file} ({what}): {r}");
+        let t = r["township"].as_str().unwrap_or("");
+        let o = originals["returns"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["file"] == from).cloned())
+            .unwrap_or_default();
+        assert_eq!(o["township"], r["township"], "{file} ({what})");
+        assert_eq!(
+            township_values(&with_bad, t),
+            township_values(&originals, t),
+            "{file} ({what}): values"
+        );
+        assert!(
+            findings_of(&with_bad, file)
+                .iter()
+                .any(|f| f["rule"] == "F23"),
+            "{file}: the extension mismatch is noted"
+        );
+    }
+}
+
+#[test]
+fn text_from_returns_is_written_as_text_never_as_a_formula() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let bad = tmp.path().join("bad");
+    bad_builder::build(&bad, &samples());
+    let out = tmp.path().join("out");
+    let _ = run(&bad, &out);
+    let workbook = out.join("安平县_2026-10_汇总.xlsx");
+    // Each injected text reads back as the same text…
+    let mut wb: Xlsx<_> = open_workbook(&workbook).expect("open");
+    let findings = wb.worksheet_range("异常清单").expect("sheet");
+    for text in INJECTIONS {
+        assert!(
+            findings.rows().any(|r| r
+                .iter()
+                .any(|c| matches!(c, calamine::Data::String(s) if s == text))),
+            "{text} not written as text"
+        );
+    }
+    // …and no sheet of the workbook holds a formula.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&workbook).expect("open")).expect("zip");
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).expect("part");
+        let mut xml = String::new();
+        if part.name().is_ok_and(|n| n.starts_with("xl/worksheets/")) {
+            std::io::Read::read_to_string(&mut part, &mut xml).expect("read");
+            assert!(!xml.contains("<f>"), "a formula in {:?}", part.name());
+        }
+    }
+    // A township named like a path makes no file anywhere: outputs are named from the county.
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| n.starts_with("安平县_") || n == "run.json" || n == ".huizong.lock"),
+        "{names:?}"
+    );
+}
+
+/// calamine's own test workbooks (none of them our form): no panic, abort or hang, every file
+/// named with what was found, memory bounded.
+#[test]
+fn calamine_corpus_runs_without_panic_and_names_every_file() {
+    let corpus = root().join("../shared/corpora/calamine-tests");
+    if !corpus.is_dir() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have {}",
+            corpus.display()
+        );
+        eprintln!("skipped: {} is not here", corpus.display());
+        return;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // None of these files gives a period: the run is told which.
+    let (_, report) = run_with(&corpus, tmp.path(), &["--period", "2026-10"]);
+    let listed: Vec<String> = report["returns"]
+        .as_array()
+        .expect("returns")
+        .iter()
+        .map(|r| r["file"].as_str().unwrap_or("").to_string())
+        .chain(
+            report["skipped"]
+                .as_array()
+                .expect("skipped")
+                .iter()
+                .map(|s| s.as_str().unwrap_or("").to_string()),
+        )
+        .collect();
+    for entry in std::fs::read_dir(&corpus)
+        .expect("list")
+        .filter_map(Result::ok)
+    {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        assert!(listed.contains(&name), "{name} is not listed");
+        let problems = findings_of(&report, &name);
+        let counted = report["returns"]
+            .as_array()
+            .expect("returns")
+            .iter()
+            .any(|r| r["file"] == name && r["status"] == "counted");
+        assert!(
+            counted
+                || !problems.is_empty()
+                || report["skipped"]
+                    .as_array()
+                    .is_some_and(|s| s.iter().any(|x| x == &Value::from(name.clone()))),
+            "{name}: no reason given"
+        );
+    }
+}
+
+/// SIGKILL while the run writes: the previous output stays whole (it is replaced by a rename).
+#[test]
+fn a_run_killed_while_writing_leaves_the_previous_output_intact() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    let _ = run(&samples(), &out);
+    let target = out.join("安平县_2026-10_汇总.xlsx");
+    let before = std::fs::read(&target).expect("first output");
+    for delay_ms in [0u64, 50, 100, 150, 200, 250, 300, 350, 400, 500, 600, 800] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_huizong"))
+            .args(["run", "--quiet", "--config"])
+            .arg(root().join("samples/huizong.toml"))
+            .arg("--out")
+            .arg(&out)
+            .arg(samples())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill(); // SIGKILL on unix
+        let _ = child.wait();
+        let now = std::fs::read(&target).expect("output still there");
+        // Identical input gives identical output: whole means equal to the first.
+        assert_eq!(
+            now.len(),
+            before.len(),
+            "killed after {delay_ms} ms: output changed size"
+        );
+        assert!(now == before, "killed after {delay_ms} ms: output differs");
+        let wb: Result<Xlsx<_>, _> = open_workbook(&target);
+        assert!(wb.is_ok(), "killed after {delay_ms} ms: output unreadable");
+    }
+}
+
+#[test]
+fn two_runs_on_one_output_folder_cannot_interleave() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("out");
+    std::fs::create_dir_all(&out).expect("dir");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(out.join(".huizong.lock"))
+        .expect("lock file");
+    lock.try_lock().expect("take the lock");
+    let done = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .args(["run", "--config"])
+        .arg(root().join("samples/huizong.toml"))
+        .arg("--out")
+        .arg(&out)
+        .arg(samples())
+        .output()
+        .expect("run");
+    assert_eq!(done.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&done.stderr);
+    assert!(err.contains("另一个 huizong 正在使用该输出文件夹"), "{err}");
+    drop(lock);
+}
+
+#[test]
+fn an_output_never_overwrites_an_input() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let folder = tmp.path().join("returns");
+    bad_builder::good_only(&folder, &samples());
+    // A return that happens to bear the output's name, in the output folder.
+    std::fs::copy(
+        samples().join(GOOD[0]),
+        folder.join("安平县_2026-10_汇总.xlsx"),
+    )
+    .expect("copy");
+    let before = std::fs::read(folder.join("安平县_2026-10_汇总.xlsx")).expect("read");
+    let done = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .args(["run", "--config"])
+        .arg(root().join("samples/huizong.toml"))
+        .arg("--out")
+        .arg(&folder)
+        .arg(&folder)
+        .output()
+        .expect("run");
+    assert_eq!(
+        done.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    assert_eq!(
+        std::fs::read(folder.join("安平县_2026-10_汇总.xlsx")).expect("read"),
+        before
+    );
+}
