@@ -147,3 +147,84 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
     }
     Ok(())
 }
+
+/// An `.ods` file: the extent of each table, counting repeated rows and columns of cells that
+/// hold something (calamine expands them into a dense grid).
+pub fn check_ods(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    use quick_xml::events::Event;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
+    let mut xml = String::new();
+    archive
+        .by_name("content.xml")
+        .map_err(|e| ReadError::Corrupt(format!("content.xml: {e}")))?
+        .read_to_string(&mut xml)
+        .map_err(|e| ReadError::Corrupt(format!("content.xml: {e}")))?;
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let repeat = |e: &quick_xml::events::BytesStart, name: &str| -> u32 {
+        e.attributes()
+            .filter_map(Result::ok)
+            .find(|a| a.key.as_ref() == name)
+            .and_then(|a| a.value.as_ref().parse().ok())
+            .unwrap_or(1)
+    };
+    let (mut row, mut col, mut row_repeat, mut tables) = (0u32, 0u32, 1u32, 0usize);
+    let mut extent = Extent::default();
+    loop {
+        let (e, empty) = match reader.read_event() {
+            Err(e) => return Err(ReadError::Corrupt(format!("content.xml: {e}"))),
+            Ok(Event::Eof) => break,
+            Ok(Event::Start(e)) => (e, false),
+            Ok(Event::Empty(e)) => (e, true),
+            Ok(Event::End(e)) => {
+                if e.name().as_ref() == "table:table-row" {
+                    row = row.saturating_add(row_repeat);
+                }
+                continue;
+            }
+            _ => continue,
+        };
+        match e.name().as_ref() {
+            "table:table" => {
+                tables += 1;
+                if tables > limits.max_sheets {
+                    return Err(ReadError::OverCap(format!(
+                        "more than {} sheets",
+                        limits.max_sheets
+                    )));
+                }
+                (row, extent) = (0, Extent::default());
+            }
+            "table:table-row" => {
+                row_repeat = repeat(&e, "table:number-rows-repeated").max(1);
+                col = 0;
+                if empty {
+                    row = row.saturating_add(row_repeat);
+                }
+            }
+            "table:table-cell" | "table:covered-table-cell" => {
+                let cols = repeat(&e, "table:number-columns-repeated").max(1);
+                let has_value = e
+                    .attributes()
+                    .filter_map(Result::ok)
+                    .any(|a| a.key.as_ref() == "office:value-type");
+                if has_value || !empty {
+                    extent.add(row, col);
+                    extent.add(
+                        row.saturating_add(row_repeat - 1),
+                        col.saturating_add(cols - 1),
+                    );
+                }
+                col = col.saturating_add(cols);
+            }
+            _ => {}
+        }
+        if extent.cells() > limits.max_cells {
+            return Err(ReadError::OverCap(format!(
+                "a sheet spanning {} cells",
+                extent.cells()
+            )));
+        }
+    }
+    Ok(())
+}

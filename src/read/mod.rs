@@ -138,7 +138,11 @@ pub fn read_bytes(bytes: &[u8], ext: Option<&str>, limits: &Limits) -> Result<Wo
     }
     let format = sniff::sniff(bytes)?;
     match format {
-        Format::Xlsx | Format::Xlsb | Format::Ods => guards::check_zip(bytes, limits)?,
+        Format::Xlsx | Format::Xlsb => guards::check_zip(bytes, limits)?,
+        Format::Ods => {
+            guards::check_zip(bytes, limits)?;
+            guards::check_ods(bytes, limits)?;
+        }
         Format::Xls => guards::check_xls(bytes, limits)?,
         _ => {}
     }

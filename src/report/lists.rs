@@ -10,6 +10,16 @@ use crate::pipeline::RunOutcome;
 use crate::render::{self, Lang};
 use crate::returns::Status;
 
+/// Text from a return, cut to what a cell holds (Excel: 32,767 characters).
+fn fit(text: &str) -> String {
+    const MAX: usize = 32_000;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        text.chars().take(MAX).chain("…".chars()).collect()
+    }
+}
+
 pub(super) fn anomalies(
     ws: &mut Worksheet,
     out: &RunOutcome,
@@ -86,7 +96,7 @@ pub(super) fn anomalies(
             render::message(f, config, lang),
         ];
         for (i, c) in cells.iter().enumerate() {
-            ws.write_string_with_format(row, i as u16, c, if i == 0 { fmt } else { &s.text })?;
+            ws.write_string_with_format(row, i as u16, fit(c), if i == 0 { fmt } else { &s.text })?;
         }
         row += 1;
     }
@@ -178,7 +188,7 @@ pub(super) fn returns(
             Some(_) => &s.warning,
         };
         for (i, c) in cells.iter().enumerate() {
-            ws.write_string_with_format(row, i as u16, c, if i == 2 { fmt } else { &s.text })?;
+            ws.write_string_with_format(row, i as u16, fit(c), if i == 2 { fmt } else { &s.text })?;
         }
         Ok(())
     };
@@ -207,7 +217,7 @@ pub(super) fn returns(
     for (name, _) in &out.assembly.skipped {
         let cells = ["", "", lang.t("已跳过", "skipped"), name.as_str()];
         for (i, c) in cells.iter().enumerate() {
-            ws.write_string_with_format(row, i as u16, *c, &s.text)?;
+            ws.write_string_with_format(row, i as u16, fit(c), &s.text)?;
         }
         row += 1;
     }

@@ -27,7 +27,7 @@ pub const DISGUISED: [(&str, &str, &str); 4] = [
 
 /// The bad files and the rule each must be listed with (F01 skipped, F02 unreadable, F03 no
 /// form, F10 not on roster), with a word of the reason.
-pub const BAD: [(&str, &str, &str); 16] = [
+pub const BAD: [(&str, &str, &str); 18] = [
     ("空文件.xlsx", "F02", "0 字节"),
     ("文本改名.xlsx", "F02", "不是表格文件"),
     ("截断.xlsx", "F02", "不完整或已损坏"),
@@ -44,6 +44,8 @@ pub const BAD: [(&str, &str, &str); 16] = [
     ("环1.xlsx", "F01", "不是普通文件"),
     ("环2.xlsx", "F01", "不是普通文件"),
     ("半截.xls", "F02", "不完整或已损坏"),
+    ("重复单元格.ods", "F02", "压缩炸弹"),
+    ("大范围.xls", "F02", "压缩炸弹"),
 ];
 
 /// Text that a spreadsheet program would run as a formula if written as one.
@@ -240,6 +242,52 @@ pub fn build(dir: &Path, samples: &Path) {
         "压缩炸弹.xlsx",
         &bomb.finish().expect("finish").into_inner(),
     );
+    // An .ods whose one valued cell repeats over a million rows and all columns.
+    let mut ods = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    ods.start_file("mimetype", opts).expect("start");
+    ods.write_all(b"application/vnd.oasis.opendocument.spreadsheet")
+        .expect("write");
+    ods.start_file("content.xml", opts).expect("start");
+    ods.write_all(concat!(
+        r#"<?xml version="1.0"?><office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
+        r#"xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"><office:body><office:spreadsheet>"#,
+        r#"<table:table table:name="表1"><table:table-row table:number-rows-repeated="1000000">"#,
+        r#"<table:table-cell office:value-type="float" office:value="1" table:number-columns-repeated="16384"/>"#,
+        r#"</table:table-row></table:table></office:spreadsheet></office:body></office:document-content>"#
+    ).as_bytes()).expect("write");
+    w(
+        "重复单元格.ods",
+        &ods.finish().expect("finish").into_inner(),
+    );
+    // An .xls whose sheet declares A1:IV65536 (BOF, DIMENSIONS, EOF records).
+    let record = |kind: u16, data: &[u8]| {
+        let mut r = kind.to_le_bytes().to_vec();
+        r.extend((data.len() as u16).to_le_bytes());
+        r.extend(data);
+        r
+    };
+    let bof = record(0x0809, &[0, 6, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    let mut dims = Vec::new();
+    dims.extend(0u32.to_le_bytes());
+    dims.extend(65_536u32.to_le_bytes());
+    dims.extend(0u16.to_le_bytes());
+    dims.extend(256u16.to_le_bytes());
+    dims.extend(0u16.to_le_bytes());
+    let stream: Vec<u8> = [
+        bof.clone(),
+        record(0x000A, &[]),
+        bof,
+        record(0x0200, &dims),
+        record(0x000A, &[]),
+    ]
+    .concat();
+    let mut ole = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("cfb");
+    ole.create_stream("/Workbook")
+        .expect("stream")
+        .write_all(&stream)
+        .expect("w");
+    ole.flush().expect("flush");
+    w("大范围.xls", &ole.into_inner().into_inner());
     w(
         "二百个工作表.xlsx",
         &xlsx_with(|wb| {
