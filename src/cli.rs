@@ -43,9 +43,24 @@ pub enum Command {
         /// 语言 / language of the outputs and messages
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
-        /// 只打印摘要，不逐条打印异常 / print the summary only
+        /// 只打印摘要，不逐条打印异常，不显示进度 / print the summary only, no progress bar
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// 逐份审核报表，立即打印问题 / check single returns as they arrive and print their findings
+    Check {
+        /// 报表文件 / the returned workbooks
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 配置文件 (TOML) / configuration file
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// 报告期 YYYY-MM / the period; defaults to the one the return gives
+        #[arg(long)]
+        period: Option<String>,
+        /// 语言 / language of the messages
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
     },
 }
 

@@ -52,6 +52,19 @@ pub fn display_name(name: &str) -> String {
         .collect()
 }
 
+/// A file named on the command line, taken as it is.
+pub fn candidate(path: &Path) -> Candidate {
+    let name = path
+        .file_name()
+        .map(|n| display_name(&n.to_string_lossy()))
+        .unwrap_or_else(|| display_name(&path.display().to_string()));
+    Candidate {
+        path: path.to_path_buf(),
+        name,
+        modified: std::fs::metadata(path).and_then(|m| m.modified()).ok(),
+    }
+}
+
 /// Lists `folder` (not recursively), sorted by name.
 pub fn discover(folder: &Path) -> Result<Discovered, DiscoverError> {
     let err = |source| DiscoverError {

@@ -7,7 +7,7 @@ use huizong::render::Lang;
 
 fn main() {
     let cli = cli::parse();
-    let code = match cli.command {
+    let (lang, result) = match cli.command {
         cli::Command::Run {
             folder,
             config,
@@ -17,10 +17,7 @@ fn main() {
             lang,
             quiet,
         } => {
-            let lang = match lang {
-                cli::LangArg::Zh => Lang::Zh,
-                cli::LangArg::En => Lang::En,
-            };
+            let lang = lang_of(lang);
             let args = commands::run::Args {
                 folder,
                 config,
@@ -30,19 +27,44 @@ fn main() {
                 lang,
                 quiet,
             };
-            match commands::run::run(args) {
-                Ok(code) => code,
-                Err(e) => {
-                    eprintln!("huizong: {}: {e}", lang.t("错误", "error"));
-                    let mut source = e.source();
-                    while let Some(s) = source {
-                        eprintln!("  {}: {s}", lang.t("原因", "caused by"));
-                        source = s.source();
-                    }
-                    commands::EXIT_FAILURE
-                }
+            (lang, commands::run::run(args))
+        }
+        cli::Command::Check {
+            files,
+            config,
+            period,
+            lang,
+        } => {
+            let lang = lang_of(lang);
+            (
+                lang,
+                commands::check::check(commands::check::Args {
+                    files,
+                    config,
+                    period,
+                    lang,
+                }),
+            )
+        }
+    };
+    let code = match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("huizong: {}: {e}", lang.t("错误", "error"));
+            let mut source = e.source();
+            while let Some(s) = source {
+                eprintln!("  {}: {s}", lang.t("原因", "caused by"));
+                source = s.source();
             }
+            commands::EXIT_FAILURE
         }
     };
     std::process::exit(code);
+}
+
+fn lang_of(arg: cli::LangArg) -> Lang {
+    match arg {
+        cli::LangArg::Zh => Lang::Zh,
+        cli::LangArg::En => Lang::En,
+    }
 }

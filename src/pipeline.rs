@@ -34,20 +34,55 @@ pub enum RunError {
     Table(#[from] polars::error::PolarsError),
 }
 
+/// Consolidates the returns in `folder`.
 pub fn run(folder: &Path, config: &Config, period: Option<Period>) -> Result<RunOutcome, RunError> {
     let found = discover::discover(folder)?;
+    run_discovered(
+        found,
+        &folder.display().to_string(),
+        config,
+        period,
+        &|_| {},
+    )
+}
+
+/// Checks the given files as one run (`huizong check`): each is read as a return.
+pub fn run_files(
+    files: &[std::path::PathBuf],
+    config: &Config,
+    period: Option<Period>,
+) -> Result<RunOutcome, RunError> {
+    let found = discover::Discovered {
+        files: files.iter().map(|p| discover::candidate(p)).collect(),
+        skipped: Vec::new(),
+    };
+    run_discovered(found, "the files given", config, period, &|_| {})
+}
+
+/// The run after discovery. `progress` is called once per file read (for a progress bar).
+pub fn run_discovered(
+    found: discover::Discovered,
+    what: &str,
+    config: &Config,
+    period: Option<Period>,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<RunOutcome, RunError> {
     let keys = FormKeys::new(config);
     let roster = Roster::new(config);
     // Files are independent until the run is settled: read and locate them on all cores.
     let scanned: Vec<_> = found
         .files
         .par_iter()
-        .map(|c| returns::scan(c, config, &keys))
+        .map(|c| {
+            let s = returns::scan(c, config, &keys);
+            progress(1);
+            s
+        })
         .collect();
     let assembly = returns::assemble(scanned, period, found.skipped, config, &roster);
     let period = assembly
         .period
-        .ok_or_else(|| RunError::NoPeriod(folder.display().to_string()))?;
+        .ok_or_else(|| RunError::NoPeriod(what.to_string()))?;
     let table = FactTable::build(&assembly.facts, config)?;
     let mut findings = assembly.findings.clone();
     findings.extend(check::run(&table, config, period));

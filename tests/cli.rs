@@ -535,3 +535,27 @@ fn approximate_matches_and_file_name_disagreements_are_reported() {
     ));
     assert!(has("F07", "龙泉乡_10月.xls", "合计"));
 }
+
+/// `huizong check FILE`: one return's findings at once, a line each with a hint.
+#[test]
+fn check_prints_one_returns_findings_with_hints() {
+    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .arg("check")
+        .arg(root().join("samples/returns/2026-10/杏林镇10月.xlsx"))
+        .arg("--config")
+        .arg(root().join("samples/huizong.toml"))
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("杏林镇10月.xlsx:表2!E5: R01 error [杏林镇]: 活产数 15 不等于 男 8 + 女 8"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  hint: 应满足 C01 = C02 + C03，本表为 15 = 8 + 8"),
+        "{stdout}"
+    );
+    // Other townships' missing returns are not this check's business.
+    assert!(!stdout.contains("F20"), "{stdout}");
+}

@@ -2,10 +2,9 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use huizong::config::Config;
-use huizong::model::{Period, Severity};
+use huizong::model::Severity;
 use huizong::pipeline;
 use huizong::render::{self, Lang};
 use huizong::report;
@@ -23,39 +22,10 @@ pub struct Args {
     pub quiet: bool,
 }
 
-/// Finds a configuration when none is given: `huizong.toml` in the folder or its parent.
-fn default_config(folder: &Path) -> Option<PathBuf> {
-    [
-        folder.join("huizong.toml"),
-        folder.join("../huizong.toml"),
-        folder.join("../../huizong.toml"),
-    ]
-    .into_iter()
-    .find(|p| p.is_file())
-}
-
 pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let lang = args.lang;
-    let config = match args.config.clone().or_else(|| default_config(&args.folder)) {
-        Some(p) => Config::load(&p)?,
-        None => {
-            return Err(lang
-                .t(
-                    "缺少配置文件：请用 --config 指定（至少写明县名和乡镇名册）",
-                    "no configuration: give --config (at least the county and its roster)",
-                )
-                .into())
-        }
-    };
-    let period = match &args.period {
-        Some(p) => Some(Period::parse(p).ok_or_else(|| {
-            format!(
-                "--period {p}: {}",
-                lang.t("应为 YYYY-MM", "expected YYYY-MM")
-            )
-        })?),
-        None => None,
-    };
+    let config = super::find_config(args.config.clone(), &args.folder, lang)?;
+    let period = super::parse_period(args.period.as_deref(), lang)?;
     let started = std::time::Instant::now();
     // Two runs on one output folder must not interleave: hold its lock for the whole run.
     let _lock = report::lock_output(&args.out).map_err(|e| -> Box<dyn std::error::Error> {
@@ -71,7 +41,23 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
             e => e.into(),
         }
     })?;
-    let outcome = pipeline::run(&args.folder, &config, period)?;
+    let found = huizong::discover::discover(&args.folder)?;
+    let bar = progress_bar(found.files.len() as u64, args.quiet);
+    let tick = |n: usize| {
+        // Shown only for runs that last: drawn once a second has passed.
+        if started.elapsed().as_secs_f64() > 1.0 && bar.is_hidden() && !args.quiet {
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+        bar.inc(n as u64);
+    };
+    let outcome = pipeline::run_discovered(
+        found,
+        &args.folder.display().to_string(),
+        &config,
+        period,
+        &tick,
+    )?;
+    bar.finish_and_clear();
 
     let name = format!(
         "{}_{}_{}.xlsx",
@@ -159,6 +145,23 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         started.elapsed().as_secs_f64()
     );
     Ok(exit_status(&outcome))
+}
+
+/// A progress bar on stderr, hidden until a run has lasted a second; indicatif draws nothing
+/// when stderr is not a terminal, and `--quiet` keeps it hidden.
+fn progress_bar(files: u64, quiet: bool) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::with_draw_target(
+        Some(files),
+        indicatif::ProgressDrawTarget::hidden(),
+    );
+    if !quiet {
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} {elapsed}")
+        {
+            bar.set_style(style);
+        }
+    }
+    bar
 }
 
 fn exit_status(outcome: &pipeline::RunOutcome) -> i32 {

@@ -116,7 +116,12 @@ pub enum ReadError {
 
 /// Reads a workbook from a file.
 pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
-    let len = std::fs::metadata(path)?.len();
+    let meta = std::fs::metadata(path)?;
+    // A FIFO or a device would block or never end: only regular files are opened.
+    if !meta.is_file() {
+        return Err(ReadError::Io(std::io::Error::other("not a regular file")));
+    }
+    let len = meta.len();
     if len > limits.max_file_bytes() {
         return Err(ReadError::TooLarge(len));
     }
