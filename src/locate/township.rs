@@ -17,6 +17,8 @@ pub struct Roster {
     names: Vec<String>,
     /// (match key, township index), names and aliases, with and without suffixes.
     keys: Vec<(String, usize)>,
+    /// The same keys for exact look-up (a province's roster has thousands of names).
+    exact: std::collections::HashMap<String, usize>,
     suffixes: Vec<String>,
     threshold: f64,
 }
@@ -39,6 +41,7 @@ impl Roster {
                 .map(|t| t.name().to_string())
                 .collect(),
             keys: Vec::new(),
+            exact: std::collections::HashMap::new(),
             suffixes,
             threshold: config.form.fuzzy_threshold,
         };
@@ -47,7 +50,8 @@ impl Roster {
                 let key = match_key(n);
                 let stripped = roster.strip(&key);
                 for k in [key, stripped] {
-                    if !k.is_empty() && !roster.keys.iter().any(|(x, _)| *x == k) {
+                    if !k.is_empty() && !roster.exact.contains_key(&k) {
+                        roster.exact.insert(k.clone(), i);
                         roster.keys.push((k, i));
                     }
                 }
@@ -86,7 +90,7 @@ impl Roster {
             return Match::NotOnRoster;
         }
         let stripped = self.strip(&key);
-        if let Some((_, i)) = self.keys.iter().find(|(k, _)| *k == key || *k == stripped) {
+        if let Some(i) = self.exact.get(&key).or_else(|| self.exact.get(&stripped)) {
             return Match::Exact(*i);
         }
         if let Some(i) = self.contained_in(&key) {
@@ -96,13 +100,18 @@ impl Roster {
     }
 
     /// A roster name inside a longer text (a title, a file name): the longest one found.
+    /// Substrings of the (short) text are looked up, so a province's roster costs no more.
     pub fn contained_in(&self, text: &str) -> Option<usize> {
-        let key = match_key(text);
-        self.keys
-            .iter()
-            .filter(|(k, _)| k.chars().count() >= 2 && key.contains(k.as_str()))
-            .max_by_key(|(k, _)| k.chars().count())
-            .map(|(_, i)| *i)
+        let chars: Vec<char> = match_key(text).chars().collect();
+        for len in (2..=chars.len().min(40)).rev() {
+            for start in 0..=chars.len() - len {
+                let sub: String = chars[start..start + len].iter().collect();
+                if let Some(i) = self.exact.get(&sub) {
+                    return Some(*i);
+                }
+            }
+        }
+        None
     }
 
     fn fuzzy(&self, key: &str) -> Match {
