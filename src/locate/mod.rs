@@ -273,6 +273,26 @@ enum RowMatch {
     None,
 }
 
+/// One value cell read; what was typed is kept only where it will be reported (a plain number
+/// needs no note, and a province has millions of them).
+fn reading(
+    indicator: usize,
+    column: Column,
+    at: CellRef,
+    cell: Option<&RawCell>,
+    expect: Expect<'_>,
+) -> CellReading {
+    let reading = value::read(cell, expect);
+    let plain = matches!(reading, Reading::Value { how: None, .. });
+    CellReading {
+        indicator,
+        column,
+        at,
+        typed: if plain { None } else { typed(cell) },
+        reading,
+    }
+}
+
 fn read_rows(
     grid: &SheetGrid,
     header: &Header,
@@ -342,22 +362,14 @@ fn read_rows(
             unit_is_wan: ind.unit_is_wan(),
             unit: &ind.unit,
         };
-        sheet.readings.push(CellReading {
-            indicator: index,
-            column: Column::Month,
-            at: month_at,
-            typed: typed(month_cell),
-            reading: value::read(month_cell, expect),
-        });
+        sheet
+            .readings
+            .push(reading(index, Column::Month, month_at, month_cell, expect));
         if let (IndicatorKind::Flow, Some(col)) = (ind.kind, header.ytd) {
-            let cell = grid.get(row, col);
-            sheet.readings.push(CellReading {
-                indicator: index,
-                column: Column::Ytd,
-                at: CellRef::new(row, col),
-                typed: typed(cell),
-                reading: value::read(cell, expect),
-            });
+            let at = CellRef::new(row, col);
+            sheet
+                .readings
+                .push(reading(index, Column::Ytd, at, grid.get(row, col), expect));
         }
     }
 }

@@ -82,11 +82,14 @@ pub fn assemble(
                 .push(finding(Kind::Missing, "", None, Some(t.clone())));
         }
     }
-    for r in &out.returns {
+    for r in &mut out.returns {
         out.findings.extend(r.findings.iter().cloned());
         if r.status == Status::Counted {
             cell_findings(r, config, &mut out.facts, &mut out.findings);
         }
+        // Once facts and findings are made, the readings are not needed: memory stays flat.
+        r.readings = Vec::new();
+        r.sheet_notes = Vec::new();
     }
     out
 }
