@@ -1,9 +1,10 @@
-//! Facts → polars tables: the long table (township, indicator, column, value, source cell) and
-//! the wide table the checks and rates work on (one row a township; a column per indicator's
-//! 本月数 named by its code, and per flow's 本年累计 named `{code}_ytd`). Every value keeps its
-//! source cell, so a county figure can be traced back. No IO.
+//! Facts → polars tables: the long table (township, indicator, column, value, and the index of
+//! the fact, whose source cell the table keeps) and the wide table the checks and rates work on
+//! (one row a township; a column per indicator's 本月数 named by its code, and per flow's
+//! 本年累计 named `{code}_ytd`). Every value keeps its source cell, so a county figure can be
+//! traced back. No IO.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use polars::prelude::*;
 
@@ -16,7 +17,12 @@ pub struct FactTable {
     pub wide: DataFrame,
     /// Township names in the order of the wide table's rows.
     pub townships: Vec<String>,
-    pub sources: BTreeMap<(String, String, ValueColumn), Location>,
+    /// The facts themselves (the long table's `fact` column indexes them).
+    pub facts: Vec<Fact>,
+    /// (township row, indicator index, column) → index into `facts`.
+    slots: HashMap<(u32, u16, bool), u32>,
+    codes: HashMap<String, u16>,
+    rows: HashMap<String, u32>,
 }
 
 /// The wide table's column for an indicator's value in a column of the form. A stock has no
@@ -29,18 +35,15 @@ pub fn wide_name(code: &str, column: ValueColumn, kind: IndicatorKind) -> String
 }
 
 impl FactTable {
-    pub fn build(facts: &[Fact], config: &Config) -> PolarsResult<Self> {
+    pub fn build(facts: Vec<Fact>, config: &Config) -> PolarsResult<Self> {
         let long = DataFrame::new_infer_height(vec![
             Column::new(
                 "township".into(),
-                facts
-                    .iter()
-                    .map(|f| f.township.as_str())
-                    .collect::<Vec<_>>(),
+                facts.iter().map(|f| &*f.township).collect::<Vec<&str>>(),
             ),
             Column::new(
                 "code".into(),
-                facts.iter().map(|f| f.code.as_str()).collect::<Vec<_>>(),
+                facts.iter().map(|f| &*f.code).collect::<Vec<&str>>(),
             ),
             Column::new(
                 "column".into(),
@@ -50,39 +53,44 @@ impl FactTable {
                 "value".into(),
                 facts.iter().map(|f| f.value).collect::<Vec<_>>(),
             ),
-            Column::new(
-                "source".into(),
-                facts.iter().map(|f| f.at.to_string()).collect::<Vec<_>>(),
-            ),
+            Column::new("fact".into(), (0..facts.len() as u32).collect::<Vec<u32>>()),
         ])?;
 
-        let mut townships: Vec<String> = facts.iter().map(|f| f.township.clone()).collect();
+        let mut townships: Vec<String> = facts.iter().map(|f| f.township.to_string()).collect();
         townships.sort();
         townships.dedup();
-        let row_of: BTreeMap<&str, usize> = townships
+        let rows: HashMap<String, u32> = townships
             .iter()
             .enumerate()
-            .map(|(i, t)| (t.as_str(), i))
+            .map(|(i, t)| (t.clone(), i as u32))
             .collect();
-        let mut columns: BTreeMap<String, Vec<Option<f64>>> = BTreeMap::new();
+        let codes: HashMap<String, u16> = config
+            .indicators
+            .iter()
+            .enumerate()
+            .map(|(i, ind)| (ind.code().to_string(), i as u16))
+            .collect();
+        let mut columns: Vec<(String, Vec<Option<f64>>)> = Vec::new();
+        let mut column_of: HashMap<String, usize> = HashMap::new();
         for ind in &config.indicators {
-            columns.insert(ind.code().to_string(), vec![None; townships.len()]);
-            if ind.kind == IndicatorKind::Flow {
-                columns.insert(format!("{}_ytd", ind.code()), vec![None; townships.len()]);
+            for column in [ValueColumn::Month, ValueColumn::Ytd] {
+                let name = wide_name(ind.code(), column, ind.kind);
+                if !column_of.contains_key(&name) {
+                    column_of.insert(name.clone(), columns.len());
+                    columns.push((name, vec![None; townships.len()]));
+                }
             }
         }
-        let mut sources = BTreeMap::new();
-        for f in facts {
-            let kind = config
-                .indicator(&f.code)
-                .map_or(IndicatorKind::Stock, |i| i.kind);
-            let name = wide_name(&f.code, f.column, kind);
-            if let (Some(col), Some(row)) =
-                (columns.get_mut(&name), row_of.get(f.township.as_str()))
-            {
-                col[*row] = Some(f.value);
+        let mut slots = HashMap::with_capacity(facts.len());
+        for (i, f) in facts.iter().enumerate() {
+            let (Some(row), Some(code)) = (rows.get(&*f.township), codes.get(&*f.code)) else {
+                continue;
+            };
+            let kind = config.indicators[*code as usize].kind;
+            if let Some(c) = column_of.get(&wide_name(&f.code, f.column, kind)) {
+                columns[*c].1[*row as usize] = Some(f.value);
             }
-            sources.insert((f.township.clone(), f.code.clone(), f.column), f.at.clone());
+            slots.insert((*row, *code, f.column == ValueColumn::Ytd), i as u32);
         }
         let mut cols = vec![Column::new("township".into(), townships.clone())];
         cols.extend(
@@ -95,7 +103,10 @@ impl FactTable {
             long,
             wide,
             townships,
-            sources,
+            facts,
+            slots,
+            codes,
+            rows,
         })
     }
 
@@ -106,5 +117,16 @@ impl FactTable {
             AnyValue::Float64(v) => Some(v),
             _ => None,
         }
+    }
+
+    /// The cell a township's value of an indicator was read from.
+    pub fn source(&self, township: &str, code: &str, column: ValueColumn) -> Option<&Location> {
+        let key = (
+            *self.rows.get(township)?,
+            *self.codes.get(code)?,
+            column == ValueColumn::Ytd,
+        );
+        let i = *self.slots.get(&key)?;
+        self.facts.get(i as usize).map(|f| &f.at)
     }
 }

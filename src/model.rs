@@ -4,6 +4,7 @@
 //! these types, so a county figure can be traced back to the cells it came from.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A cell position, zero-based internally, shown in A1 notation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,18 +38,19 @@ impl fmt::Display for CellRef {
     }
 }
 
-/// Where something was read: file (as named in the folder), sheet, cell.
+/// Where something was read: file (as named in the folder), sheet, cell. The names are shared
+/// (`Arc<str>`): a province's millions of values point at a few thousand files.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct Location {
-    pub file: String,
-    pub sheet: Option<String>,
+    pub file: Arc<str>,
+    pub sheet: Option<Arc<str>>,
     pub cell: Option<CellRef>,
 }
 
 impl Location {
     pub fn file(file: &str) -> Self {
         Self {
-            file: file.to_string(),
+            file: file.into(),
             sheet: None,
             cell: None,
         }
@@ -56,8 +58,17 @@ impl Location {
 
     pub fn cell(file: &str, sheet: &str, cell: CellRef) -> Self {
         Self {
-            file: file.to_string(),
-            sheet: Some(sheet.to_string()),
+            file: file.into(),
+            sheet: Some(sheet.into()),
+            cell: Some(cell),
+        }
+    }
+
+    /// A cell in a file and sheet whose names are already shared.
+    pub fn shared(file: &Arc<str>, sheet: &Arc<str>, cell: CellRef) -> Self {
+        Self {
+            file: Arc::clone(file),
+            sheet: Some(Arc::clone(sheet)),
             cell: Some(cell),
         }
     }
@@ -215,8 +226,8 @@ impl Severity {
 /// One accepted value of one indicator in one township's return.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
-    pub township: String,
-    pub code: String,
+    pub township: Arc<str>,
+    pub code: Arc<str>,
     pub column: Column,
     pub value: f64,
     pub at: Location,

@@ -79,11 +79,12 @@ pub fn run_discovered(
             s
         })
         .collect();
-    let assembly = returns::assemble(scanned, period, found.skipped, config, &roster);
+    let mut assembly = returns::assemble(scanned, period, found.skipped, config, &roster);
     let period = assembly
         .period
         .ok_or_else(|| RunError::NoPeriod(what.to_string()))?;
-    let table = FactTable::build(&assembly.facts, config)?;
+    // The facts move into the table, which keeps them as the source of every value.
+    let table = FactTable::build(std::mem::take(&mut assembly.facts), config)?;
     let mut findings = assembly.findings.clone();
     findings.extend(check::run(&table, config, period));
     let aggregates = aggregate::aggregate(&table, config, period)?;

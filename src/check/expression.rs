@@ -107,8 +107,7 @@ fn finding(
         _ => ValueColumn::Month,
     };
     let at = table
-        .sources
-        .get(&(township.clone(), first.clone(), first_column))
+        .source(&township, &first, first_column)
         .cloned()
         .unwrap_or_default();
     Finding::new(

@@ -10,13 +10,13 @@ fn findings(values: &[(&str, Column, f64)], month: u32) -> Vec<String> {
         .iter()
         .map(|(code, column, value)| Fact {
             township: "甲镇".into(),
-            code: code.to_string(),
+            code: (*code).into(),
             column: *column,
             value: *value,
             at: Location::default(),
         })
         .collect();
-    let table = FactTable::build(&facts, &config).expect("table");
+    let table = FactTable::build(facts, &config).expect("table");
     let period = Period::new(2026, month).expect("period");
     run(&table, &config, period)
         .into_iter()

@@ -31,8 +31,7 @@ pub fn evaluate(table: &FactTable, config: &Config, period: Period, out: &mut Ve
                 continue;
             };
             let at = table
-                .sources
-                .get(&(township.clone(), code.to_string(), Column::Ytd))
+                .source(township, code, Column::Ytd)
                 .cloned()
                 .unwrap_or_default();
             out.push(

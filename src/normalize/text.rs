@@ -1,6 +1,8 @@
 //! Text for matching labels, indicator names and township names: NFKC (full-width →
 //! half-width), traditional → simplified, no spaces, no punctuation, no bracketed remarks.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use ferrous_opencc::{config::BuiltinConfig, OpenCC};
@@ -13,15 +15,34 @@ fn t2s() -> Option<&'static OpenCC> {
         .as_ref()
 }
 
+/// Entries kept per thread by the conversion cache: the same labels, names and townships come
+/// back in every return, and a province has thousands of returns.
+const CACHE_ENTRIES: usize = 50_000;
+
+thread_local! {
+    static SIMPLIFIED: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+}
+
 /// Traditional characters to simplified; text without CJK is returned as is.
 pub fn to_simplified(s: &str) -> String {
     if s.chars().all(|c| (c as u32) < 0x2E80) {
         return s.to_string();
     }
-    match t2s() {
+    if let Some(hit) = SIMPLIFIED.with(|c| c.borrow().get(s).cloned()) {
+        return hit;
+    }
+    let converted = match t2s() {
         Some(cc) => cc.convert(s),
         None => s.to_string(),
-    }
+    };
+    SIMPLIFIED.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(s.to_string(), converted.clone());
+    });
+    converted
 }
 
 /// NFKC, then simplified characters, then only letters and digits kept, with bracketed

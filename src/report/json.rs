@@ -31,11 +31,11 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
         );
     }
     let mut townships: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
-    for f in &out.assembly.facts {
+    for f in &out.table.facts {
         let entry = townships
-            .entry(f.township.clone())
+            .entry(f.township.to_string())
             .or_default()
-            .entry(f.code.clone())
+            .entry(f.code.to_string())
             .or_insert_with(|| json!({"month": null, "ytd": null}));
         entry[f.column.key()] = json!(f.value);
     }

@@ -89,8 +89,8 @@ pub(super) fn anomalies(
             f.column
                 .map(|c| render::column(c, lang).to_string())
                 .unwrap_or_default(),
-            f.at.file.clone(),
-            f.at.sheet.clone().unwrap_or_default(),
+            f.at.file.to_string(),
+            f.at.sheet.as_deref().unwrap_or_default().to_string(),
             f.at.cell.map(|c| c.to_string()).unwrap_or_default(),
             f.typed.clone().unwrap_or_default(),
             render::message(f, config, lang),

@@ -2,6 +2,7 @@
 //! and, for the returns that count, their facts and cell findings.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::identify::{identify, main_period};
 use super::{Return, Scanned, Status};
@@ -24,8 +25,8 @@ pub struct Assembly {
 
 fn finding(kind: Kind, file: &str, sheet: Option<String>, township: Option<String>) -> Finding {
     let at = Location {
-        file: file.to_string(),
-        sheet,
+        file: file.into(),
+        sheet: sheet.map(Into::into),
         cell: None,
     };
     Finding::new(kind, at).with_township(township)
@@ -82,10 +83,11 @@ pub fn assemble(
                 .push(finding(Kind::Missing, "", None, Some(t.clone())));
         }
     }
+    let codes: Vec<Arc<str>> = config.indicators.iter().map(|i| i.code().into()).collect();
     for r in &mut out.returns {
         out.findings.extend(r.findings.iter().cloned());
         if r.status == Status::Counted {
-            cell_findings(r, config, &mut out.facts, &mut out.findings);
+            cell_findings(r, config, &codes, &mut out.facts, &mut out.findings);
         }
         // Once facts and findings are made, the readings are not needed: memory stays flat.
         r.readings = Vec::new();
@@ -261,20 +263,38 @@ fn values_of(r: &Return, config: &Config) -> BTreeMap<(String, Column), f64> {
 }
 
 /// Facts and cell findings of a counted return.
-fn cell_findings(r: &Return, config: &Config, facts: &mut Vec<Fact>, out: &mut Vec<Finding>) {
+fn cell_findings(
+    r: &Return,
+    config: &Config,
+    codes: &[Arc<str>],
+    facts: &mut Vec<Fact>,
+    out: &mut Vec<Finding>,
+) {
     let township = r.township.clone().unwrap_or_default();
+    // Names shared by every fact of the return (a province has millions of facts).
+    let shared_township: Arc<str> = township.as_str().into();
+    let file: Arc<str> = r.file.as_str().into();
+    let mut sheets: Vec<Arc<str>> = Vec::new();
     let invalid = config.severity_of_builtin(Builtin::InvalidValue);
     let blank = config.severity_of_builtin(Builtin::RequiredBlank);
     let mut found = vec![false; config.indicators.len()];
     for (sheet, x) in &r.readings {
         let ind = &config.indicators[x.indicator];
         found[x.indicator] = true;
-        let at = Location::cell(&r.file, sheet, x.at);
+        let sheet_name = match sheets.iter().find(|s| ***s == **sheet) {
+            Some(s) => Arc::clone(s),
+            None => {
+                let s: Arc<str> = sheet.as_str().into();
+                sheets.push(Arc::clone(&s));
+                s
+            }
+        };
+        let at = Location::shared(&file, &sheet_name, x.at);
         let (kind, severity) = match &x.reading {
             Reading::Value { value, how } => {
                 facts.push(Fact {
-                    township: township.clone(),
-                    code: ind.code().to_string(),
+                    township: Arc::clone(&shared_township),
+                    code: Arc::clone(&codes[x.indicator]),
                     column: x.column,
                     value: *value,
                     at: at.clone(),
