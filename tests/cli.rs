@@ -559,3 +559,61 @@ fn check_prints_one_returns_findings_with_hints() {
     // Other townships' missing returns are not this check's business.
     assert!(!stdout.contains("F20"), "{stdout}");
 }
+
+/// Identical input gives a byte-identical workbook (a monthly report can be checked by hash).
+#[test]
+fn identical_input_gives_identical_workbooks() {
+    let a = run_month("2026-10", &[]);
+    let b = run_month("2026-10", &[]);
+    let (x, y) = (
+        std::fs::read(&a.workbook).expect("a"),
+        std::fs::read(&b.workbook).expect("b"),
+    );
+    assert!(x == y, "the two workbooks differ");
+}
+
+/// From the xlsx parts: frozen panes, filters, print setup on the sheets, and the charts.
+#[test]
+fn workbook_parts_have_panes_filters_print_setup_and_charts() {
+    let run = run_month("2026-10", &[]);
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(&run.workbook).expect("open")).expect("zip");
+    let mut part = |name: &str| {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name(name).expect(name), &mut text)
+            .expect("read");
+        text
+    };
+    // Sheets 1-4: 汇总, 分乡镇, 异常清单, 报送情况.
+    for i in 1..=4 {
+        let xml = part(&format!("xl/worksheets/sheet{i}.xml"));
+        assert!(xml.contains("state=\"frozen\""), "sheet{i}: frozen header");
+        assert!(xml.contains("<autoFilter"), "sheet{i}: filter");
+        assert!(
+            xml.contains("orientation=\"landscape\""),
+            "sheet{i}: landscape"
+        );
+        assert!(xml.contains("paperSize=\"9\""), "sheet{i}: A4");
+    }
+    let summary = part("xl/worksheets/sheet1.xml");
+    assert!(
+        summary.contains("fitToPage=\"1\""),
+        "汇总 fits the page width"
+    );
+    assert!(
+        summary.contains("<conditionalFormatting"),
+        "rates over 100% are highlighted"
+    );
+    let workbook = part("xl/workbook.xml");
+    assert!(
+        workbook.contains("_xlnm.Print_Titles"),
+        "header rows repeat on every page"
+    );
+    // Six charted rates: six charts on the 图表 sheet.
+    for i in 1..=6 {
+        assert!(
+            zip.by_name(&format!("xl/charts/chart{i}.xml")).is_ok(),
+            "chart{i}"
+        );
+    }
+}

@@ -119,6 +119,9 @@ pub struct Rate {
     pub unit: String,
     #[serde(default)]
     pub denominator_times_days: bool,
+    /// Drawn in the county workbook's charts (a bar per township, the county as a line).
+    #[serde(default)]
+    pub chart: bool,
 }
 
 fn hundred() -> f64 {

@@ -2,6 +2,7 @@
 //! JSON. Outputs are written to a temporary file beside the target and renamed, so they are
 //! whole or absent, never half-written.
 
+mod charts;
 mod json;
 mod lists;
 mod xlsx;

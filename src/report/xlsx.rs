@@ -2,11 +2,12 @@
 //! text (never a formula); every sheet has a title, frozen headers, filters and number formats.
 
 use rust_xlsxwriter::{
-    DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, ExcelDateTime, Format,
+    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
 use crate::config::{Config, IndicatorKind};
-use crate::model::Column;
+use crate::model::{Column, Severity};
 use crate::pipeline::RunOutcome;
 use crate::render::{self, Lang};
 use crate::returns::Status;
@@ -126,6 +127,7 @@ pub fn county_workbook(
     by_township(wb.add_worksheet(), out, config, lang, &s)?;
     lists::anomalies(wb.add_worksheet(), out, config, lang, &s)?;
     lists::returns(wb.add_worksheet(), out, config, lang, &s)?;
+    super::charts::charts(wb.add_worksheet(), out, config, lang, &s)?;
     wb.save_to_buffer()
 }
 
@@ -241,6 +243,9 @@ fn summary(
         ws.write_string_with_format(row, 2, &r.unit, &s.text)?;
         opt_number(ws, row, 3, v.month, &s.rate)?;
         opt_number(ws, row, 4, v.ytd, &s.rate)?;
+        if r.unit == "%" {
+            ws.add_conditional_format(row, 3, row, 4, &over_100(s))?;
+        }
         ws.write_number_with_format(row, 5, v.townships as f64, &s.count)?;
         row += 1;
     }
@@ -326,6 +331,20 @@ fn by_township(
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_repeat_rows(2, 2)?;
+    // The cells findings point at: the worst severity of each.
+    let mut flagged: std::collections::HashMap<(&str, &str, Column), Severity> = Default::default();
+    for f in out
+        .findings
+        .iter()
+        .filter(|f| f.severity <= Severity::Warning)
+    {
+        if let (Some(t), Some(c), Some(col)) = (&f.township, &f.code, f.column) {
+            let e = flagged
+                .entry((t.as_str(), c.as_str(), col))
+                .or_insert(f.severity);
+            *e = (*e).min(f.severity);
+        }
+    }
     let mut row = 3;
     for (t_index, township) in out.table.townships.iter().enumerate() {
         ws.write_string_with_format(row, 0, township, &s.text)?;
@@ -336,7 +355,13 @@ fn by_township(
             let v = out
                 .table
                 .value(t_index, &crate::facts::wide_name(code, *column, kind));
-            opt_number(ws, row, 1 + i as u16, v, decimals_fmt(s, *dec))?;
+            let base = decimals_fmt(s, *dec);
+            let fmt = match flagged.get(&(township.as_str(), code.as_str(), *column)) {
+                Some(sev) if sev.fails_run() => base.clone().set_background_color(ERROR_FILL),
+                Some(_) => base.clone().set_background_color(WARNING_FILL),
+                None => base.clone(),
+            };
+            opt_number(ws, row, 1 + i as u16, v, &fmt)?;
         }
         if let Some(rates) = out.aggregates.township_rates.get(township) {
             for (i, v) in rates.iter().enumerate() {
@@ -346,5 +371,25 @@ fn by_township(
         row += 1;
     }
     ws.autofilter(2, 0, row.max(3) - 1, (n_cols - 1) as u16)?;
+    for (i, r) in config.rates.iter().enumerate() {
+        if r.unit == "%" && row > 3 {
+            let col = rate_col0 + i as u16;
+            ws.add_conditional_format(3, col, row - 1, col, &over_100(s))?;
+        }
+    }
+    ws.write_string(1, 0, lang.t(
+        "图例：红底 = 有错误或警示，黄底 = 需核实（详见异常清单）；红字 = 比率超过 100%",
+        "Legend: red fill = error or alert, yellow fill = to verify (see Findings); red text = rate over 100%",
+    ))?;
     Ok(())
+}
+
+/// Fills of cells with findings, and the text colour of rates over 100%.
+pub(super) const ERROR_FILL: &str = "#F8CBAD";
+pub(super) const WARNING_FILL: &str = "#FFF2CC";
+
+fn over_100(s: &Styles) -> ConditionalFormatCell {
+    ConditionalFormatCell::new()
+        .set_rule(ConditionalFormatCellRule::GreaterThan(100))
+        .set_format(s.rate.clone().set_font_color("#C00000").set_bold())
 }
