@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
-use super::xlsx::{headers, title, Styles};
+use super::xlsx::{title, Styles};
 use crate::config::Config;
 use crate::pipeline::RunOutcome;
 use crate::render::Lang;
@@ -42,9 +42,17 @@ pub(super) fn charts(
         heads.push(name.clone());
         heads.push(format!("{}{name}", lang.t("全县", "County ")));
     }
-    let head_refs: Vec<&str> = heads.iter().map(String::as_str).collect();
-    let widths = vec![12.0; heads.len()];
-    headers(ws, s, 2, &head_refs, &widths)?;
+    for (i, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(2, i as u16, h, &s.header)?;
+        ws.set_column_width(i as u16, 12)?;
+    }
+    ws.set_row_height(2, 45)?;
+    ws.set_freeze_panes(3, 1)?;
+    // One page: the table and the charts below it.
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 1);
+    ws.set_footer("&C&P / &N");
     let first = 3u32;
     for (row, township) in out.table.townships.iter().enumerate() {
         let row = first + row as u32;
