@@ -40,6 +40,9 @@ pub enum Command {
         /// 另写一份 JSON 运行报告 / also write the run report as JSON
         #[arg(long)]
         json: Option<PathBuf>,
+        /// 为有问题的乡镇各写一份退回修改通知 / write a feedback workbook for each township with findings
+        #[arg(long)]
+        feedback: Option<PathBuf>,
         /// 语言 / language of the outputs and messages
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,

@@ -154,6 +154,8 @@ pub enum Kind {
     NoFilingDate,
     /// A configured check could not be evaluated: never counted as passed.
     CheckNotEvaluable { check: usize, error: String },
+    /// A feedback workbook made by huizong (退回修改通知), sent back: not a return.
+    FeedbackWorkbook { township: String },
     /// The file's extension says another format than its content.
     ExtensionMismatch { ext: String, actual: String },
     /// The table has no 本年累计 column: year-to-date figures are missing.
@@ -203,6 +205,7 @@ impl Kind {
             YtdColumnMissing => ("F22", Error),
             ExtensionMismatch { .. } => ("F23", Notice),
             CheckNotEvaluable { .. } => ("F24", Error),
+            FeedbackWorkbook { .. } => ("F25", Note),
         }
     }
 }

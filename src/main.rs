@@ -14,6 +14,7 @@ fn main() {
             period,
             out,
             json,
+            feedback,
             lang,
             quiet,
         } => {
@@ -24,6 +25,7 @@ fn main() {
                 period,
                 out,
                 json,
+                feedback,
                 lang,
                 quiet,
             };

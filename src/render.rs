@@ -348,6 +348,13 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
                 )
             }
         }
+        Kind::FeedbackWorkbook { township } => {
+            if zh {
+                format!("{township}的退回修改通知（反馈表），不是报表，未汇总")
+            } else {
+                format!("the feedback workbook sent to {township}, not a return; not counted")
+            }
+        }
         Kind::Missing => lang.t("本期未报送", "no return this period").to_string(),
         Kind::NoFilingDate => lang.t("未找到填报日期", "no filing date found").to_string(),
         Kind::YtdColumnMissing => lang

@@ -617,3 +617,109 @@ fn workbook_parts_have_panes_filters_print_setup_and_charts() {
         );
     }
 }
+
+/// `--feedback DIR`: a workbook for exactly the townships with findings, listing the cells;
+/// sent back and dropped beside the returns, it is recognised as feedback, not read as a return.
+#[test]
+fn feedback_workbooks_for_exactly_the_townships_with_findings() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let returns = dir.path().join("returns");
+    std::fs::create_dir_all(&returns).expect("dir");
+    for e in std::fs::read_dir(root().join("samples/returns/2026-10"))
+        .expect("list")
+        .filter_map(Result::ok)
+    {
+        std::fs::copy(e.path(), returns.join(e.file_name())).expect("copy");
+    }
+    let run = |extra: &[&str]| {
+        let json = dir.path().join("run.json");
+        let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+            .arg("run")
+            .arg(&returns)
+            .arg("--config")
+            .arg(root().join("samples/huizong.toml"))
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .arg("--json")
+            .arg(&json)
+            .args(extra)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.code().is_some_and(|c| c < 2),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_str::<Value>(&std::fs::read_to_string(&json).expect("json"))
+            .expect("parse")
+    };
+    let feedback = dir.path().join("feedback");
+    let report = run(&["--feedback", feedback.to_str().expect("utf-8")]);
+    let anomalies = report["anomalies"].as_array().expect("anomalies");
+    let counted: Vec<(String, String)> = report["returns"]
+        .as_array()
+        .expect("returns")
+        .iter()
+        .filter(|r| r["status"] == "counted")
+        .map(|r| {
+            (
+                r["township"].as_str().unwrap_or("").to_string(),
+                r["file"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    for (township, file) in &counted {
+        let mine: Vec<&Value> = anomalies
+            .iter()
+            .filter(|a| a["file"] == file.as_str() && a["severity"] != "note")
+            .collect();
+        let path = feedback.join(format!("{township}_2026-10_退回修改通知.xlsx"));
+        assert_eq!(
+            path.is_file(),
+            !mine.is_empty(),
+            "{township}: feedback iff findings"
+        );
+        if mine.is_empty() {
+            continue;
+        }
+        let mut wb: Xlsx<_> = open_workbook(&path).expect("open feedback");
+        let list = wb.worksheet_range("差错清单").expect("差错清单");
+        for a in mine {
+            let (sheet, cell) = (
+                a["sheet"].as_str().unwrap_or(""),
+                a["cell"].as_str().unwrap_or(""),
+            );
+            let listed = list.rows().any(|r| {
+                r.get(1).map(|d| d.to_string()) == Some(sheet.to_string())
+                    && r.get(2).map(|d| d.to_string()) == Some(cell.to_string())
+            });
+            assert!(
+                listed,
+                "{township}: {} {sheet}!{cell} not listed",
+                a["rule"]
+            );
+        }
+    }
+    let files: Vec<_> = std::fs::read_dir(&feedback).expect("list").collect();
+    assert!(!files.is_empty());
+    // One sent back beside the returns: recognised as feedback; the figures do not change.
+    let back = std::fs::read_dir(&feedback)
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .next()
+        .expect("one feedback workbook");
+    {
+        std::fs::copy(feedback.join(&back), returns.join(&back)).expect("copy back");
+        let again = run(&[]);
+        let status = again["returns"]
+            .as_array()
+            .expect("returns")
+            .iter()
+            .find(|r| r["file"] == back.as_str())
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(status["status"], "feedback");
+        assert_eq!(again["totals"], report["totals"]);
+    }
+}

@@ -18,6 +18,7 @@ pub struct Args {
     pub period: Option<String>,
     pub out: PathBuf,
     pub json: Option<PathBuf>,
+    pub feedback: Option<PathBuf>,
     pub lang: Lang,
     pub quiet: bool,
 }
@@ -84,6 +85,11 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         report::write_atomically(json_path, serde_json::to_string_pretty(&v)?.as_bytes())?;
     }
 
+    let feedback_written = match &args.feedback {
+        Some(dir) => write_feedback(dir, &args.folder, &outcome, &config, lang)?,
+        None => 0,
+    };
+
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     if !args.quiet {
@@ -137,6 +143,14 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         lang.t("错误与警示（按规则）", "errors and alerts by rule"),
         if rules.is_empty() { "-".into() } else { rules }
     );
+    if let Some(dir) = &args.feedback {
+        let _ = writeln!(
+            o,
+            "{}: {feedback_written} → {}",
+            lang.t("退回修改通知", "feedback workbooks"),
+            dir.display()
+        );
+    }
     let _ = writeln!(
         o,
         "{}: {}  ({:.2} s)",
@@ -162,6 +176,50 @@ fn progress_bar(files: u64, quiet: bool) -> indicatif::ProgressBar {
         }
     }
     bar
+}
+
+/// One feedback workbook (退回修改通知) per counted township with findings; named from the roster.
+fn write_feedback(
+    dir: &std::path::Path,
+    folder: &std::path::Path,
+    outcome: &pipeline::RunOutcome,
+    config: &huizong::config::Config,
+    lang: Lang,
+) -> Result<usize, Box<dyn std::error::Error>> {
+    let mut written = 0;
+    for r in outcome
+        .assembly
+        .returns
+        .iter()
+        .filter(|r| r.status == Status::Counted)
+    {
+        let Some(township) = &r.township else {
+            continue;
+        };
+        let findings: Vec<_> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.severity != Severity::Note && *f.at.file == *r.file)
+            .collect();
+        if findings.is_empty() {
+            continue;
+        }
+        let sheets = match huizong::read::read_workbook(&folder.join(&r.file), &config.limits) {
+            Ok(wb) => wb.sheets,
+            Err(_) => Vec::new(), // the list of findings is still worth sending
+        };
+        let bytes =
+            report::feedback_workbook(config, township, outcome.period, &sheets, &findings, lang)?;
+        let name = format!(
+            "{}_{}_{}.xlsx",
+            report::safe_file_name(township),
+            outcome.period,
+            lang.t("退回修改通知", "feedback")
+        );
+        report::write_atomically(&dir.join(name), &bytes)?;
+        written += 1;
+    }
+    Ok(written)
 }
 
 fn exit_status(outcome: &pipeline::RunOutcome) -> i32 {

@@ -203,6 +203,11 @@ fn cell_text(grid: &SheetGrid, row: u32, col: Option<u32>) -> Option<String> {
     }
 }
 
+/// The text of a cell, if it holds some.
+pub fn cell_text_at(grid: &SheetGrid, row: u32, col: u32) -> Option<String> {
+    cell_text(grid, row, Some(col))
+}
+
 /// What was typed in a cell, for reporting.
 pub fn typed(cell: Option<&RawCell>) -> Option<String> {
     let cell = cell?;

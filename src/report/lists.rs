@@ -10,16 +10,6 @@ use crate::pipeline::RunOutcome;
 use crate::render::{self, Lang};
 use crate::returns::Status;
 
-/// Text from a return, cut to what a cell holds (Excel: 32,767 characters).
-fn fit(text: &str) -> String {
-    const MAX: usize = 32_000;
-    if text.chars().count() <= MAX {
-        text.to_string()
-    } else {
-        text.chars().take(MAX).chain("…".chars()).collect()
-    }
-}
-
 pub(super) fn anomalies(
     ws: &mut Worksheet,
     out: &RunOutcome,
@@ -96,7 +86,12 @@ pub(super) fn anomalies(
             render::message(f, config, lang),
         ];
         for (i, c) in cells.iter().enumerate() {
-            ws.write_string_with_format(row, i as u16, fit(c), if i == 0 { fmt } else { &s.text })?;
+            ws.write_string_with_format(
+                row,
+                i as u16,
+                super::fit(c),
+                if i == 0 { fmt } else { &s.text },
+            )?;
         }
         row += 1;
     }
@@ -146,6 +141,7 @@ pub(super) fn returns(
         Status::WrongPeriod => lang.t("报告期不符", "wrong period"),
         Status::NotOnRoster => lang.t("不在名册", "not on roster"),
         Status::TownshipUnknown => lang.t("单位不明", "unit unknown"),
+        Status::Feedback => lang.t("反馈表", "feedback"),
         Status::NoForm => lang.t("无报表", "no form"),
         Status::Unreadable => lang.t("无法读取", "unreadable"),
     };
@@ -188,7 +184,12 @@ pub(super) fn returns(
             Some(_) => &s.warning,
         };
         for (i, c) in cells.iter().enumerate() {
-            ws.write_string_with_format(row, i as u16, fit(c), if i == 2 { fmt } else { &s.text })?;
+            ws.write_string_with_format(
+                row,
+                i as u16,
+                super::fit(c),
+                if i == 2 { fmt } else { &s.text },
+            )?;
         }
         Ok(())
     };
@@ -217,7 +218,7 @@ pub(super) fn returns(
     for (name, _) in &out.assembly.skipped {
         let cells = ["", "", lang.t("已跳过", "skipped"), name.as_str()];
         for (i, c) in cells.iter().enumerate() {
-            ws.write_string_with_format(row, i as u16, fit(c), &s.text)?;
+            ws.write_string_with_format(row, i as u16, super::fit(c), &s.text)?;
         }
         row += 1;
     }

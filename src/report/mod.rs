@@ -3,6 +3,7 @@
 //! whole or absent, never half-written.
 
 mod charts;
+mod feedback;
 mod json;
 mod lists;
 mod xlsx;
@@ -10,6 +11,7 @@ mod xlsx;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub use feedback::feedback_workbook;
 pub use json::run_json;
 pub use xlsx::county_workbook;
 
@@ -102,6 +104,37 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     tmp.as_file().sync_all().map_err(io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     Ok(())
+}
+
+/// Text from a return, cut to what a cell holds (Excel: 32,767 characters).
+pub(crate) fn fit(text: &str) -> String {
+    const MAX: usize = 32_000;
+    if text.chars().count() <= MAX {
+        text.to_string()
+    } else {
+        text.chars().take(MAX).chain("…".chars()).collect()
+    }
+}
+
+/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`, not empty.
+pub(crate) fn safe_sheet_name(name: &str) -> String {
+    let cleaned: String = name
+        .chars()
+        .map(|c| {
+            if "[]:*?/\\".contains(c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .take(31)
+        .collect();
+    let cleaned = cleaned.trim_matches('\'').to_string();
+    if cleaned.is_empty() {
+        "_".into()
+    } else {
+        cleaned
+    }
 }
 
 /// A name safe for a file: no path separators, control characters or reserved names.

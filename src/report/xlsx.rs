@@ -26,7 +26,7 @@ pub(super) struct Styles {
 }
 
 impl Styles {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         let border = |f: Format| f.set_border(FormatBorder::Thin);
         let dec = |places: usize| {
             let fmt = if places == 0 {

@@ -16,6 +16,10 @@ use crate::read;
 
 pub use select::{assemble, Assembly};
 
+/// The hidden sheet that marks a feedback workbook (退回修改通知) made by huizong: dropped beside
+/// the returns, it is recognised as feedback, never read as a return.
+pub const FEEDBACK_MARKER: &str = "_huizong_feedback";
+
 /// A file once read and located.
 #[derive(Debug, Clone)]
 pub struct Scanned {
@@ -23,12 +27,20 @@ pub struct Scanned {
     pub modified: Option<SystemTime>,
     pub outcome: Result<Vec<FormSheet>, crate::findings::Unreadable>,
     pub extension_mismatch: Option<(String, String)>,
+    /// The file is a feedback workbook (for the township named).
+    pub feedback: Option<String>,
 }
 
 /// Reads and locates one file. Never fails: a problem is kept in `outcome`.
 pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned {
+    let mut feedback = None;
     let (outcome, mismatch) = match read::read_workbook(&candidate.path, &config.limits) {
         Ok(wb) => {
+            feedback = wb
+                .sheets
+                .iter()
+                .find(|s| s.name == FEEDBACK_MARKER)
+                .map(|s| locate::cell_text_at(s, 1, 0).unwrap_or_default());
             let mismatch = wb
                 .extension_mismatch
                 .clone()
@@ -42,6 +54,7 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
         modified: candidate.modified,
         outcome,
         extension_mismatch: mismatch,
+        feedback,
     }
 }
 
@@ -65,6 +78,7 @@ pub enum Status {
     WrongPeriod,
     NotOnRoster,
     TownshipUnknown,
+    Feedback,
     NoForm,
     Unreadable,
 }
@@ -77,6 +91,7 @@ impl Status {
             Status::WrongPeriod => "wrong_period",
             Status::NotOnRoster => "not_on_roster",
             Status::TownshipUnknown => "township_unknown",
+            Status::Feedback => "feedback",
             Status::NoForm => "no_form",
             Status::Unreadable => "unreadable",
         }

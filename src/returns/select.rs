@@ -120,6 +120,18 @@ fn decide(s: Scanned, run: Option<Period>, roster: &Roster) -> Return {
             None,
         ));
     }
+    if let Some(township) = &s.feedback {
+        r.status = Status::Feedback;
+        r.findings.push(finding(
+            Kind::FeedbackWorkbook {
+                township: township.clone(),
+            },
+            &s.file,
+            None,
+            None,
+        ));
+        return r;
+    }
     let sheets = match s.outcome {
         Err(e) => {
             r.status = Status::Unreadable;
