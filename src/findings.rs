@@ -154,6 +154,8 @@ pub enum Kind {
     NoFilingDate,
     /// A configured check could not be evaluated: never counted as passed.
     CheckNotEvaluable { check: usize, error: String },
+    /// 报告期 gave a month without a year: the run's year was taken.
+    PeriodYearAssumed { period: Period },
     /// A feedback workbook made by huizong (退回修改通知), sent back: not a return.
     FeedbackWorkbook { township: String },
     /// The file's extension says another format than its content.
@@ -206,6 +208,7 @@ impl Kind {
             ExtensionMismatch { .. } => ("F23", Notice),
             CheckNotEvaluable { .. } => ("F24", Error),
             FeedbackWorkbook { .. } => ("F25", Note),
+            PeriodYearAssumed { .. } => ("F26", Notice),
         }
     }
 }

@@ -355,6 +355,13 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
                 format!("the feedback workbook sent to {township}, not a return; not counted")
             }
         }
+        Kind::PeriodYearAssumed { period } => {
+            if zh {
+                format!("报告期只写了月份，按本次汇总的年份读作 {period}")
+            } else {
+                format!("the period gives a month without a year; read as {period}")
+            }
+        }
         Kind::Missing => lang.t("本期未报送", "no return this period").to_string(),
         Kind::NoFilingDate => lang.t("未找到填报日期", "no filing date found").to_string(),
         Kind::YtdColumnMissing => lang

@@ -341,7 +341,7 @@ fn english_outputs() {
     let wb: Xlsx<_> = open_workbook(&run.workbook).expect("open");
     assert_eq!(
         wb.sheet_names(),
-        ["Summary", "By township", "Findings", "Returns"]
+        ["Summary", "By township", "Findings", "Returns", "Charts"]
     );
     assert!(run.stdout.contains("period: 2026-10"), "{}", run.stdout);
 }

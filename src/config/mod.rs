@@ -34,6 +34,12 @@ pub struct Labels {
     pub unit: Vec<String>,
     pub month: Vec<String>,
     pub ytd: Vec<String>,
+    /// Words that make a header a cumulative column (`1-10月累计`).
+    #[serde(default)]
+    pub ytd_contains: Vec<String>,
+    /// Words that make a header last year's, not this year's (`上年同期`).
+    #[serde(default)]
+    pub not_current: Vec<String>,
     pub township: Vec<String>,
     pub period: Vec<String>,
     pub filed: Vec<String>,

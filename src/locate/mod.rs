@@ -98,6 +98,8 @@ pub struct FormSheet {
     pub unit: Option<(String, CellRef)>,
     pub period: Option<Period>,
     pub period_from_title: bool,
+    /// A 报告期 that gives a month without a year (`10月`).
+    pub month_only: Option<u32>,
     pub filed: Option<Date>,
     pub title: Option<String>,
     pub readings: Vec<CellReading>,
@@ -136,6 +138,7 @@ fn locate_sheet(
         unit: None,
         period: None,
         period_from_title: false,
+        month_only: None,
         filed: None,
         title: None,
         readings: Vec::new(),
@@ -164,9 +167,11 @@ fn read_labels(grid: &SheetGrid, header: &Header, keys: &FormKeys, sheet: &mut F
         .into_iter()
         .find(|l| !match_key(&l.text).is_empty())
         .map(|l| (l.text, l.at));
-    sheet.period = labels::find_all(grid, &texts, &keys.period_labels, stop)
-        .into_iter()
-        .find_map(|l| period::period_in(&l.text));
+    let period_cells = labels::find_all(grid, &texts, &keys.period_labels, stop);
+    sheet.period = period_cells.iter().find_map(|l| period::period_in(&l.text));
+    if sheet.period.is_none() {
+        sheet.month_only = period_cells.iter().find_map(|l| period::month_in(&l.text));
+    }
     sheet.filed = labels::find_all(grid, &texts, &keys.filed_labels, stop)
         .into_iter()
         .find_map(|l| match l.date {
@@ -242,7 +247,7 @@ fn match_row(name: Option<&str>, code: Option<&str>, keys: &FormKeys) -> RowMatc
     let Some(name) = name else {
         return RowMatch::None;
     };
-    let key = match_key(name);
+    let key = match_key(strip_ordinal(name));
     if key.is_empty() {
         return RowMatch::None;
     }
@@ -268,6 +273,20 @@ fn match_row(name: Option<&str>, code: Option<&str>, keys: &FormKeys) -> RowMatc
             RowMatch::Fuzzy(*i)
         }
         _ => RowMatch::None,
+    }
+}
+
+/// `1.常住人口数`, `一、常住人口数`, `(3)常住人口数` → `常住人口数`: a list number before a name
+/// is not part of it. Only a number followed by a separator is taken (`2型…`, `65岁…` stay).
+fn strip_ordinal(name: &str) -> &str {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^\s*(?:[0-9０-９一二三四五六七八九十]+\s*[、.．:：]|[(（][0-9０-９一二三四五六七八九十]+[)）])\s*")
+            .expect("constant regex")
+    });
+    match re.find(name) {
+        Some(m) if m.end() < name.len() => &name[m.end()..],
+        _ => name,
     }
 }
 
@@ -375,6 +394,28 @@ fn read_rows(
             sheet
                 .readings
                 .push(reading(index, Column::Ytd, at, grid.get(row, col), expect));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_ordinal;
+
+    #[test]
+    fn list_numbers_before_names() {
+        for (key, want) in [
+            ("1.常住人口数", "常住人口数"),
+            ("一、常住人口数", "常住人口数"),
+            ("（3）门急诊人次", "门急诊人次"),
+            ("12． 门急诊人次", "门急诊人次"),
+            ("二类疫苗接种人次", "二类疫苗接种人次"),
+            ("2型糖尿病患者在管人数", "2型糖尿病患者在管人数"),
+            ("65岁及以上老年人口数", "65岁及以上老年人口数"),
+            ("5岁以下儿童死亡数", "5岁以下儿童死亡数"),
+            ("常住人口数", "常住人口数"),
+        ] {
+            assert_eq!(strip_ordinal(key), want, "{key}");
         }
     }
 }

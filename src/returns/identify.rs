@@ -57,8 +57,18 @@ pub fn identify(sheets: &[FormSheet], file: &str, run: Period, roster: &Roster) 
     }
     used.sort_by_key(|i| sheets[*i].order);
 
-    // Period: from the used sheets; they must agree.
-    let periods: Vec<Period> = used.iter().filter_map(|i| sheets[*i].period).collect();
+    // Period: from the used sheets; they must agree. A month without a year takes the run's.
+    let periods: Vec<Period> = used
+        .iter()
+        .filter_map(|i| {
+            let s = &sheets[*i];
+            s.period.or_else(|| {
+                let p = Period::new(run.year, s.month_only?)?;
+                notes.push((Kind::PeriodYearAssumed { period: p }, Some(s.name.clone())));
+                Some(p)
+            })
+        })
+        .collect();
     let mut period = periods
         .iter()
         .find(|p| **p == run)
