@@ -22,6 +22,12 @@ fn run(folder: &Path, out: &Path) -> (i32, Value) {
 }
 
 fn run_with(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value) {
+    let (code, report, _) = run_measured(folder, out, extra);
+    (code, report)
+}
+
+/// Runs huizong and also returns the peak memory (VmHWM, kB) seen while it ran.
+fn run_measured(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value, u64) {
     let json = out.join("run.json");
     let mut child = Command::new(env!("CARGO_BIN_EXE_huizong"))
         .arg("run")
@@ -39,7 +45,17 @@ fn run_with(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value) {
         .spawn()
         .expect("spawn");
     let started = Instant::now();
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
     let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file) {
+            let hwm = text
+                .lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse::<u64>().ok());
+            peak_kb = peak_kb.max(hwm.unwrap_or(0));
+        }
         if let Some(s) = child.try_wait().expect("wait") {
             break s;
         }
@@ -58,7 +74,7 @@ fn run_with(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value) {
     );
     let report =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("parse");
-    (code, report)
+    (code, report, peak_kb)
 }
 
 fn township_values(report: &Value, township: &str) -> Value {
@@ -207,7 +223,9 @@ fn calamine_corpus_runs_without_panic_and_names_every_file() {
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     // None of these files gives a period: the run is told which.
-    let (_, report) = run_with(&corpus, tmp.path(), &["--period", "2026-10"]);
+    let (_, report, peak_kb) = run_measured(&corpus, tmp.path(), &["--period", "2026-10"]);
+    // Bounded: calamine alone would allocate gigabytes on some of these files.
+    assert!(peak_kb < 1024 * 1024, "peak memory {peak_kb} kB");
     let listed: Vec<String> = report["returns"]
         .as_array()
         .expect("returns")
