@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 
+use rust_xlsxwriter::utility::row_col_to_cell;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
     FormatBorder, Formula, Workbook, Worksheet, XlsxError,
@@ -39,73 +40,54 @@ struct Styles {
     header: Format,
     text: Format,
     centred: Format,
-    /// Unlocked number cells, by decimals (0, 1, 2).
-    input: [Format; 3],
-    /// Locked number cells (formulas), by decimals.
-    computed: [Format; 3],
+    /// Unlocked number cells; the number format follows the indicator's decimals.
+    input: Format,
+    /// Locked number cells (formulas).
+    computed: Format,
     input_text: Format,
 }
 
 impl Styles {
     fn new() -> Self {
         let border = |f: Format| f.set_border(FormatBorder::Thin);
-        let num = |places: usize| {
-            if places == 0 {
-                "#,##0".to_string()
-            } else {
-                format!("#,##0.{}", "0".repeat(places))
-            }
-        };
-        let input = |places: usize| {
-            border(
-                Format::new()
-                    .set_num_format(num(places))
-                    .set_background_color("#FFF2CC")
-                    .set_unlocked(),
-            )
-        };
-        let computed = |places: usize| {
-            border(
-                Format::new()
-                    .set_num_format(num(places))
-                    .set_background_color("#F2F2F2"),
-            )
+        let input = || border(Format::new().set_background_color("#FFF2CC").set_unlocked());
+        let centre = |f: Format| {
+            f.set_align(FormatAlign::Center)
+                .set_align(FormatAlign::VerticalCenter)
         };
         Self {
-            title: Format::new()
-                .set_bold()
-                .set_font_size(14)
-                .set_align(FormatAlign::Center)
-                .set_align(FormatAlign::VerticalCenter),
+            title: centre(Format::new().set_bold().set_font_size(14)),
             field: Format::new(),
-            header: border(
+            header: border(centre(
                 Format::new()
                     .set_bold()
                     .set_background_color("#DDEBF7")
-                    .set_text_wrap()
-                    .set_align(FormatAlign::Center)
-                    .set_align(FormatAlign::VerticalCenter),
-            ),
+                    .set_text_wrap(),
+            )),
             text: border(Format::new().set_text_wrap()),
             centred: border(Format::new().set_align(FormatAlign::Center)),
-            input: [input(0), input(1), input(2)],
-            computed: [computed(0), computed(1), computed(2)],
-            input_text: border(
-                Format::new()
-                    .set_num_format("@")
-                    .set_background_color("#FFF2CC")
-                    .set_text_wrap()
-                    .set_unlocked(),
-            ),
+            input: input(),
+            computed: border(Format::new().set_background_color("#F2F2F2")),
+            input_text: input().set_num_format("@").set_text_wrap(),
         }
     }
 
-    fn input(&self, ind: &Indicator) -> &Format {
-        &self.input[(ind.decimals as usize).min(2)]
+    /// `#,##0` for counts, `#,##0.00` for 万元, `#,##0.0` for 千克: as many places as decimals.
+    fn number(base: &Format, ind: &Indicator) -> Format {
+        let places = ind.decimals.min(10) as usize;
+        let fmt = match places {
+            0 => "#,##0".to_string(),
+            n => format!("#,##0.{}", "0".repeat(n)),
+        };
+        base.clone().set_num_format(fmt)
     }
 
-    fn computed(&self, ind: &Indicator) -> &Format {
-        &self.computed[(ind.decimals as usize).min(2)]
+    fn input(&self, ind: &Indicator) -> Format {
+        Self::number(&self.input, ind)
+    }
+
+    fn computed(&self, ind: &Indicator) -> Format {
+        Self::number(&self.computed, ind)
     }
 }
 
@@ -145,7 +127,7 @@ pub fn template_workbook(
     };
     for (sheet, indicators) in sheets(config) {
         let ws = wb.add_worksheet();
-        ws.set_name(sheet_name(sheet.unwrap_or(&config.form.name)))?;
+        ws.set_name(super::safe_sheet_name(sheet.unwrap_or(&config.form.name)))?;
         ctx.form_sheet(ws, sheet, &indicators)?;
     }
     marker(wb.add_worksheet(), config, township, period)?;
@@ -163,27 +145,6 @@ fn sheets(config: &Config) -> Vec<(Option<&str>, Vec<&Indicator>)> {
         }
     }
     out
-}
-
-/// A sheet name Excel accepts: at most 31 characters, none of `[]:*?/\`.
-fn sheet_name(name: &str) -> String {
-    let cleaned: String = name
-        .chars()
-        .map(|c| {
-            if "[]:*?/\\".contains(c) || c.is_control() {
-                '_'
-            } else {
-                c
-            }
-        })
-        .take(31)
-        .collect();
-    let cleaned = cleaned.trim_matches('\'').to_string();
-    if cleaned.is_empty() {
-        "_".into()
-    } else {
-        cleaned
-    }
 }
 
 /// Text cut to `max` UTF-16 units (Excel's limits on validation prompts).
@@ -275,7 +236,7 @@ impl Context<'_> {
         ws.write_string_with_format(row, CODE, ind.code(), &s.centred)?;
         ws.write_string_with_format(row, NAME, &ind.name, &s.text)?;
         ws.write_string_with_format(row, UNIT, &ind.unit, &s.centred)?;
-        ws.write_blank(row, MONTH, s.input(ind))?;
+        ws.write_blank(row, MONTH, &s.input(ind))?;
         ws.add_data_validation(row, MONTH, row, MONTH, &self.validation(ind, false)?)?;
         match ind.kind {
             IndicatorKind::Stock => {
@@ -291,16 +252,16 @@ impl Context<'_> {
                     Some(before) => {
                         // Last month's 本年累计 plus this month; the stored result reads back
                         // as a number before Excel recalculates.
-                        let text = if self.period.month == 1 {
-                            format!("=E{}", row + 1)
-                        } else {
-                            format!("={before}+E{}", row + 1)
+                        let month = row_col_to_cell(row, MONTH);
+                        let text = match self.period.month {
+                            1 => format!("={month}"),
+                            _ => format!("={before}+{month}"),
                         };
                         let formula = Formula::new(text).set_result(format!("{before}"));
-                        ws.write_formula_with_format(row, YTD, formula, s.computed(ind))?;
+                        ws.write_formula_with_format(row, YTD, formula, &s.computed(ind))?;
                     }
                     None => {
-                        ws.write_blank(row, YTD, s.input(ind))?;
+                        ws.write_blank(row, YTD, &s.input(ind))?;
                         ws.add_data_validation(row, YTD, row, YTD, &self.validation(ind, true)?)?;
                     }
                 }
@@ -423,7 +384,11 @@ mod tests {
         };
         assert!(matches!(ytd("B05"), Some(Reading::Value { value, .. }) if value == 1838.92));
         assert!(matches!(ytd("A05"), Some(Reading::Value { value, .. }) if value == 4797.0));
-        assert_eq!(ytd("B01"), Some(Reading::Blank), "no previous figure: typed in");
+        assert_eq!(
+            ytd("B01"),
+            Some(Reading::Blank),
+            "no previous figure: typed in"
+        );
         assert_eq!(ytd("A01"), None, "a stock has no 本年累计");
     }
 

@@ -1,0 +1,295 @@
+//! `huizong template`: 青石镇's November form, with 本年累计 carried on from October's run
+//! report, is filled in here with known numbers (its sheet XML edited as a spreadsheet program
+//! would save it), run through `huizong run`, and read back exactly, with no finding for the
+//! file. Also: the template's validation, protection, hidden marker sheet and carried formulas,
+//! and identical bytes from identical calls.
+
+use std::collections::BTreeMap;
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use calamine::{Data, Reader, Xlsx};
+use regex::Regex;
+use serde_json::Value;
+
+use super::root;
+
+/// November's 本月数, chosen so that every check of the form holds, on this month's figures
+/// and on 本年累计 with October's (C01 = C02 + C03, A07 ≤ A06, C12 ≤ 1.05 × C01, C08 = 0…).
+const MONTH: &[(&str, f64)] = &[
+    ("A01", 60000.0),
+    ("A02", 53000.0),
+    ("A03", 28000.0),
+    ("A04", 7900.0),
+    ("A05", 600.0),
+    ("A06", 2200.0),
+    ("A07", 1600.0),
+    ("A08", 600.0),
+    ("A09", 470.0),
+    ("A10", 250.0),
+    ("A11", 200.0),
+    ("B01", 10400.0),
+    ("B02", 170.0),
+    ("B03", 104.0),
+    ("B04", 2300.0),
+    ("B05", 200.55),
+    ("B06", 15.0),
+    ("B07", 12.0),
+    ("B08", 1.75),
+    ("B09", 360.5),
+    ("C01", 40.0),
+    ("C02", 19.0),
+    ("C03", 21.0),
+    ("C04", 39.0),
+    ("C05", 38.0),
+    ("C06", 39.0),
+    ("C07", 6.0),
+    ("C08", 0.0),
+    ("C09", 0.0),
+    ("C10", 0.0),
+    ("C11", 36.0),
+    ("C12", 39.0),
+    ("C13", 40.0),
+    ("C14", 60.0),
+    ("C15", 80.0),
+    ("C16", 270.0),
+    ("C17", 260.0),
+    ("D01", 30.0),
+    ("D02", 29.0),
+    ("D03", 1300.0),
+    ("D04", 1250.0),
+    ("D05", 6.0),
+    ("D06", 330.0),
+];
+const FILED: &str = "2026年12月3日";
+
+fn huizong(args: &[&str], paths: &[&Path]) -> std::process::Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .args(args)
+        .args(paths)
+        .current_dir(root())
+        .output()
+        .expect("run huizong");
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "huizong {args:?} {paths:?}: {code:?}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn template(out: &Path, previous: &Path) -> PathBuf {
+    let args = [
+        "template",
+        "--period",
+        "2026-11",
+        "--township",
+        "青石镇",
+        "--config",
+        "samples/huizong.toml",
+        "--previous",
+    ];
+    huizong(&args, &[previous, Path::new("--out"), out]);
+    out.join("青石镇_2026-11_报表.xlsx")
+}
+
+fn json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("json")).expect("parse")
+}
+
+/// The parts of an xlsx package, by name, in package order.
+fn parts(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("zip");
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).expect("part");
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).expect("read part");
+            (f.name().expect("part name").to_string(), data)
+        })
+        .collect()
+}
+
+fn text(parts: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, data) = parts.iter().find(|(n, _)| n == name).expect(name);
+    String::from_utf8(data.clone()).expect("utf-8")
+}
+
+/// Each form sheet's part name, its indicator rows (code → 1-based row) and 填报日期's row.
+fn layout(bytes: &[u8]) -> Vec<(String, BTreeMap<String, u32>, u32)> {
+    let mut wb = Xlsx::new(Cursor::new(bytes.to_vec())).expect("xlsx");
+    let names = wb.sheet_names().to_vec();
+    let mut out = Vec::new();
+    for (i, name) in names.iter().enumerate().filter(|(_, n)| *n != "_huizong") {
+        let range = wb.worksheet_range(name).expect("sheet");
+        let (top, left) = range.start().expect("cells");
+        let (mut rows, mut filed) = (BTreeMap::new(), 0);
+        for (r, c, v) in range.used_cells() {
+            let (row, col) = (top + r as u32 + 1, left + c as u32);
+            match (col, v) {
+                (1, Data::String(s)) if MONTH.iter().any(|(k, _)| k == s) => {
+                    rows.insert(s.clone(), row);
+                }
+                (0, Data::String(s)) if s.starts_with("填报日期") => filed = row,
+                _ => {}
+            }
+        }
+        out.push((format!("xl/worksheets/sheet{}.xml", i + 1), rows, filed));
+    }
+    out
+}
+
+/// Replaces the one `<c r="{cell}" …>` element with `content`, keeping its style.
+fn put(xml: &mut String, cell: &str, attrs: &str, content: &str) {
+    let re =
+        Regex::new(&format!(r#"<c r="{cell}"( s="\d+")?[^>]*?(?:/>|>.*?</c>)"#)).expect("regex");
+    assert_eq!(re.find_iter(xml).count(), 1, "cell {cell}");
+    *xml = re
+        .replace(xml, |c: &regex::Captures| {
+            let style = c.get(1).map_or("", |m| m.as_str());
+            format!(r#"<c r="{cell}"{style}{attrs}>{content}</c>"#)
+        })
+        .into_owned();
+}
+
+#[test]
+fn a_filled_template_is_read_back_exactly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (october, made, filled, out) = (
+        dir.path().join("october.json"),
+        dir.path().join("made"),
+        dir.path().join("filled"),
+        dir.path().join("out"),
+    );
+    let oct = root().join("samples/returns/2026-10");
+    huizong(
+        &["run", "--config", "samples/huizong.toml", "--quiet"],
+        &[
+            &oct,
+            Path::new("--out"),
+            &out,
+            Path::new("--json"),
+            &october,
+        ],
+    );
+    let previous = json(&october)["townships"]["青石镇"].clone();
+    let ytd_before = |code: &str| previous[code]["ytd"].as_f64();
+    let made_file = template(&made, &october);
+    let bytes = std::fs::read(&made_file).expect("template");
+    let mut package = parts(&bytes);
+
+    // The template's own parts.
+    let workbook = text(&package, "xl/workbook.xml");
+    assert!(
+        Regex::new(r#"<sheet name="_huizong"[^>]*state="hidden""#)
+            .expect("regex")
+            .is_match(&workbook),
+        "{workbook}"
+    );
+    let sheets = layout(&bytes);
+    assert_eq!(sheets.len(), 2, "表1 and 表2");
+    let a05 = sheets[0].1["A05"];
+    let first = text(&package, &sheets[0].0);
+    for part in ["<dataValidation ", "<sheetProtection", "<pane "] {
+        assert!(first.contains(part), "{part} in {}", sheets[0].0);
+    }
+    let before = ytd_before("A05").expect("October's A05");
+    let carried = format!(r#"<c r="F{a05}" s="\d+"><f>{before}\+E{a05}</f><v>{before}</v></c>"#);
+    assert!(
+        Regex::new(&carried).expect("regex").is_match(&first),
+        "{carried}"
+    );
+
+    // Filled in as a statistician's spreadsheet would save it (formulas recalculated).
+    let mut written: BTreeMap<String, (f64, Option<f64>)> = BTreeMap::new();
+    for (part, rows, filed) in &sheets {
+        let (_, data) = package.iter_mut().find(|(n, _)| n == part).expect("part");
+        let mut xml = String::from_utf8(data.clone()).expect("utf-8");
+        for (code, row) in rows {
+            let (_, month) = MONTH.iter().find(|(k, _)| k == code).expect("value");
+            put(&mut xml, &format!("E{row}"), "", &format!("<v>{month}</v>"));
+            let ytd = ytd_before(code).map(|b| b + month);
+            if let Some(y) = ytd {
+                put(&mut xml, &format!("F{row}"), "", &format!("<v>{y}</v>"));
+            }
+            written.insert(code.clone(), (*month, ytd));
+        }
+        let inline = r#" t="inlineStr""#;
+        let (first_row, filed_at) = (
+            rows.values().min().copied().unwrap_or(0),
+            format!("B{filed}"),
+        );
+        put(
+            &mut xml,
+            &format!("G{first_row}"),
+            inline,
+            "<is><t>已核</t></is>",
+        );
+        put(
+            &mut xml,
+            &filed_at,
+            inline,
+            &format!("<is><t>{FILED}</t></is>"),
+        );
+        *data = xml.into_bytes();
+    }
+    assert_eq!(
+        written.len(),
+        MONTH.len(),
+        "every indicator of the form filled"
+    );
+    std::fs::create_dir_all(&filled).expect("mkdir");
+    let name = "青石镇_2026-11_报表.xlsx";
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(filled.join(name)).expect("create"));
+    for (n, data) in &package {
+        zip.start_file(n.as_str(), zip::write::SimpleFileOptions::default())
+            .expect("start");
+        zip.write_all(data).expect("write");
+    }
+    zip.finish().expect("finish");
+
+    let report = dir.path().join("november.json");
+    huizong(
+        &[
+            "run",
+            "--config",
+            "samples/huizong.toml",
+            "--period",
+            "2026-11",
+            "--quiet",
+        ],
+        &[
+            &filled,
+            Path::new("--out"),
+            &out,
+            Path::new("--json"),
+            &report,
+        ],
+    );
+    let run = json(&report);
+    let ret = run["returns"]
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["file"] == name))
+        .expect("the return");
+    assert_eq!(ret["status"], "counted", "{ret}");
+    assert_eq!(ret["township"], "青石镇");
+    assert_eq!(ret["filed"], "2026-12-03");
+    let got = &run["townships"]["青石镇"];
+    for (code, (month, ytd)) in &written {
+        assert_eq!(got[code]["month"].as_f64(), Some(*month), "{code} 本月数");
+        assert_eq!(got[code]["ytd"].as_f64(), *ytd, "{code} 本年累计");
+    }
+    let findings: Vec<&Value> = run["anomalies"]
+        .as_array()
+        .expect("anomalies")
+        .iter()
+        .filter(|a| a["file"] == name)
+        .collect();
+    assert!(findings.is_empty(), "findings for the file: {findings:#?}");
+
+    // Identical calls, at another time, give identical bytes.
+    let again = template(&dir.path().join("again"), &october);
+    assert_eq!(std::fs::read(again).expect("again"), bytes);
+}
