@@ -65,6 +65,27 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
     },
+    /// 生成各乡镇的空白报表（数据验证、工作表保护、本年累计接上月）/ write each township's blank return
+    Template {
+        /// 报告期 YYYY-MM / the period the returns are for
+        #[arg(long, value_name = "YYYY-MM")]
+        period: String,
+        /// 乡镇，可重复；不写则为名册中全部乡镇 / a township (repeatable); the whole roster if none
+        #[arg(long = "township", value_name = "NAME")]
+        townships: Vec<String>,
+        /// 输出文件夹 / output folder
+        #[arg(long)]
+        out: PathBuf,
+        /// 配置文件 (TOML) / configuration file
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// 上月的运行报告 (huizong run --json)，本年累计由此接续 / last month's run report
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
+        /// 语言 / language of the messages
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
 }
 
 /// Parses the process's arguments (exits with clap's message on a usage error).

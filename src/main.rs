@@ -48,6 +48,25 @@ fn main() {
                 }),
             )
         }
+        cli::Command::Template {
+            period,
+            townships,
+            out,
+            config,
+            previous,
+            lang,
+        } => {
+            let lang = lang_of(lang);
+            let args = commands::template::Args {
+                period,
+                townships,
+                out,
+                config,
+                previous,
+                lang,
+            };
+            (lang, commands::template::template(args))
+        }
     };
     let code = match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod run;
+pub mod template;
 
 /// Exit statuses, as ruff: 0 clean, 1 errors or alerts found (outputs written), 2 failure.
 pub const EXIT_OK: i32 = 0;

@@ -6,6 +6,7 @@ mod charts;
 mod feedback;
 mod json;
 mod lists;
+mod template;
 mod xlsx;
 
 use std::io::Write;
@@ -13,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 pub use feedback::feedback_workbook;
 pub use json::run_json;
+pub use template::{template_workbook, MARKER, MARKER_SHEET};
 pub use xlsx::county_workbook;
 
 #[derive(Debug, thiserror::Error)]
