@@ -154,6 +154,9 @@ pub enum Kind {
     NoFilingDate,
     /// A configured check could not be evaluated: never counted as passed.
     CheckNotEvaluable { check: usize, error: String },
+    /// The template's marker names another township than 填报单位 (or 填报单位 is not on the
+    /// roster): the marker wins.
+    TemplateTownship { typed: String, marked: String },
     /// 报告期 gave a month without a year: the run's year was taken.
     PeriodYearAssumed { period: Period },
     /// A feedback workbook made by huizong (退回修改通知), sent back: not a return.
@@ -209,6 +212,7 @@ impl Kind {
             CheckNotEvaluable { .. } => ("F24", Error),
             FeedbackWorkbook { .. } => ("F25", Note),
             PeriodYearAssumed { .. } => ("F26", Notice),
+            TemplateTownship { .. } => ("F27", Warning),
         }
     }
 }

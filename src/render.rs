@@ -362,6 +362,13 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
                 format!("the period gives a month without a year; read as {period}")
             }
         }
+        Kind::TemplateTownship { typed, marked } => {
+            if zh {
+                format!("报表由“{marked}”的模板填写，填报单位却写作“{typed}”；按模板计入{marked}，请核实")
+            } else {
+                format!("made from the template for \"{marked}\" but the unit reads \"{typed}\"; counted for {marked}")
+            }
+        }
         Kind::Missing => lang.t("本期未报送", "no return this period").to_string(),
         Kind::NoFilingDate => lang.t("未找到填报日期", "no filing date found").to_string(),
         Kind::YtdColumnMissing => lang

@@ -48,6 +48,7 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
                 "file": r.file,
                 "township": r.township,
                 "unit_typed": r.unit_typed,
+                "template": r.template.is_some(),
                 "period": r.period.map(|p| p.to_string()),
                 "filed": r.filed.map(|d| d.to_string()),
                 "status": r.status.key(),

@@ -17,10 +17,9 @@ use rust_xlsxwriter::{
 use crate::config::{Config, Indicator, IndicatorKind, Labels, Township};
 use crate::model::Period;
 
-/// The hidden sheet that marks a workbook as made by `huizong template`.
-pub const MARKER_SHEET: &str = "_huizong";
-/// The first cell of the marker sheet.
-pub const MARKER: &str = "huizong-template";
+/// The hidden sheet that marks a workbook as made by `huizong template`, and its first cell
+/// (the reader, in `returns`, recognises them).
+pub use crate::returns::{TEMPLATE_MARKER as MARKER, TEMPLATE_SHEET as MARKER_SHEET};
 
 /// Columns of the table: 序号, 指标代码, 指标名称, 计量单位, 本月数, 本年累计, 备注.
 const SEQ: u16 = 0;

@@ -20,6 +20,11 @@ pub use select::{assemble, Assembly};
 /// the returns, it is recognised as feedback, never read as a return.
 pub const FEEDBACK_MARKER: &str = "_huizong_feedback";
 
+/// The hidden sheet that marks a workbook made by `huizong template` (A1 the marker, A4 the
+/// township, A5 the period): a return made from it is recognised for certain.
+pub const TEMPLATE_SHEET: &str = "_huizong";
+pub const TEMPLATE_MARKER: &str = "huizong-template";
+
 /// A file once read and located.
 #[derive(Debug, Clone)]
 pub struct Scanned {
@@ -29,11 +34,14 @@ pub struct Scanned {
     pub extension_mismatch: Option<(String, String)>,
     /// The file is a feedback workbook (for the township named).
     pub feedback: Option<String>,
+    /// The file was made by `huizong template` for this township.
+    pub template: Option<String>,
 }
 
 /// Reads and locates one file. Never fails: a problem is kept in `outcome`.
 pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned {
     let mut feedback = None;
+    let mut template = None;
     let (outcome, mismatch) = match read::read_workbook(&candidate.path, &config.limits) {
         Ok(wb) => {
             feedback = wb
@@ -41,6 +49,14 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
                 .iter()
                 .find(|s| s.name == FEEDBACK_MARKER)
                 .map(|s| locate::cell_text_at(s, 1, 0).unwrap_or_default());
+            template = wb
+                .sheets
+                .iter()
+                .find(|s| {
+                    s.name == TEMPLATE_SHEET
+                        && locate::cell_text_at(s, 0, 0).as_deref() == Some(TEMPLATE_MARKER)
+                })
+                .map(|s| locate::cell_text_at(s, 3, 0).unwrap_or_default());
             let mismatch = wb
                 .extension_mismatch
                 .clone()
@@ -55,6 +71,7 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
         outcome,
         extension_mismatch: mismatch,
         feedback,
+        template,
     }
 }
 
@@ -106,6 +123,8 @@ pub struct Return {
     pub township: Option<String>,
     /// The unit as typed in the sheet.
     pub unit_typed: Option<String>,
+    /// Made from `huizong template` (for the township named in its marker).
+    pub template: Option<String>,
     pub period: Option<Period>,
     pub filed: Option<Date>,
     pub modified: Option<SystemTime>,

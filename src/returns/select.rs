@@ -101,6 +101,7 @@ fn decide(s: Scanned, run: Option<Period>, roster: &Roster) -> Return {
         file: s.file.clone(),
         township: None,
         unit_typed: None,
+        template: s.template.clone(),
         period: None,
         filed: None,
         modified: s.modified,
@@ -162,6 +163,24 @@ fn decide(s: Scanned, run: Option<Period>, roster: &Roster) -> Return {
         Match::Exact(i) | Match::Fuzzy(i) => Some(roster.name(i).to_string()),
         Match::NotOnRoster => None,
     };
+    // A return made from huizong's template names its township for certain.
+    if let Some(marked) = s.template.as_deref().filter(|t| !t.is_empty()) {
+        if let Match::Exact(i) = roster.match_unit(marked) {
+            let marked = roster.name(i).to_string();
+            if r.township.as_deref() != Some(marked.as_str()) {
+                r.findings.push(finding(
+                    Kind::TemplateTownship {
+                        typed: r.unit_typed.clone().unwrap_or_default(),
+                        marked: marked.clone(),
+                    },
+                    &s.file,
+                    None,
+                    Some(marked.clone()),
+                ));
+                r.township = Some(marked);
+            }
+        }
+    }
     for (kind, sheet) in id.notes {
         r.findings
             .push(finding(kind, &s.file, sheet, r.township.clone()));

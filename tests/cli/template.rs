@@ -274,6 +274,10 @@ fn a_filled_template_is_read_back_exactly() {
         .and_then(|r| r.iter().find(|r| r["file"] == name))
         .expect("the return");
     assert_eq!(ret["status"], "counted", "{ret}");
+    assert_eq!(
+        ret["template"], true,
+        "a return made from the template is recognised: {ret}"
+    );
     assert_eq!(ret["township"], "青石镇");
     assert_eq!(ret["filed"], "2026-12-03");
     let got = &run["townships"]["青石镇"];
