@@ -86,6 +86,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
     },
+    /// 说明一条审核规则查什么、为什么 / print what a rule checks and why
+    Explain {
+        /// 规则编号，如 R11 / the rule's id, e.g. R01
+        rule: String,
+        /// 配置文件 (TOML) / configuration file
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// 语言 / language
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
 }
 
 /// Parses the process's arguments (exits with clap's message on a usage error).

@@ -8,6 +8,7 @@ pub mod aggregate;
 pub mod check;
 pub mod config;
 pub mod discover;
+pub mod explain;
 pub mod facts;
 pub mod findings;
 pub mod locate;

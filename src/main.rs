@@ -67,6 +67,10 @@ fn main() {
             };
             (lang, commands::template::template(args))
         }
+        cli::Command::Explain { rule, config, lang } => {
+            let lang = lang_of(lang);
+            (lang, commands::explain(&rule, config, lang))
+        }
     };
     let code = match result {
         Ok(code) => code,

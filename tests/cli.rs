@@ -725,3 +725,19 @@ fn feedback_workbooks_for_exactly_the_townships_with_findings() {
         assert_eq!(again["totals"], report["totals"]);
     }
 }
+
+/// `huizong explain RULE` prints what a rule checks and why; an unknown rule is exit 2.
+#[test]
+fn explain_prints_what_a_rule_checks() {
+    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .args(["explain", "R01"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("C01 = C02 + C03"));
+    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .args(["explain", "R99"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}

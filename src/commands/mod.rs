@@ -53,3 +53,22 @@ pub fn parse_period(
         None => Ok(None),
     }
 }
+
+/// `huizong explain RULE`: what a rule checks and why (the built-in form without `--config`).
+pub fn explain(
+    rule: &str,
+    config: Option<PathBuf>,
+    lang: Lang,
+) -> Result<i32, Box<dyn std::error::Error>> {
+    let config = match config {
+        Some(p) => Config::load(&p)?,
+        None => Config::default_with("-", &[])?,
+    };
+    match huizong::explain::explain(rule, &config, lang) {
+        Some(text) => {
+            println!("{text}");
+            Ok(EXIT_OK)
+        }
+        None => Err(format!("{}: {rule}", lang.t("没有这条规则", "no such rule")).into()),
+    }
+}
