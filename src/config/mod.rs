@@ -61,6 +61,9 @@ pub struct Form {
     pub header_scan_rows: u32,
     #[serde(default = "default_fuzzy")]
     pub fuzzy_threshold: f64,
+    /// Returns are due by this day of the following month (填报日期 on or before it is on time).
+    #[serde(default = "default_deadline")]
+    pub deadline_day: u32,
     pub labels: Labels,
 }
 
@@ -69,6 +72,9 @@ fn default_scan_rows() -> u32 {
 }
 fn default_fuzzy() -> f64 {
     0.6
+}
+fn default_deadline() -> u32 {
+    5
 }
 
 #[derive(Debug, Clone, Deserialize)]

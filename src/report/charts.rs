@@ -1,5 +1,6 @@
-//! The 图表 sheet: for each rate the configuration marks `chart = true`, a bar per township with
-//! the county rate as a line, over a small data table on the same sheet.
+//! The 图表 sheet: returns received (on time, late, missing) as a chart, and for each rate the
+//! configuration marks `chart = true`, a bar per township with the county rate as a line, over
+//! small data tables on the same sheet.
 
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
@@ -73,6 +74,7 @@ pub(super) fn charts(
         return Ok(());
     }
     let last = first + n - 1;
+    timeliness(ws, out, config, lang, s, sheet, chart_col(&charted))?;
     // Charts below the table, two to a row.
     let chart_row = last + 2;
     for (k, i) in charted.iter().enumerate() {
@@ -95,5 +97,69 @@ pub(super) fn charts(
         let (r, c) = (chart_row + 16 * (k as u32 / 2), 8 * (k as u16 % 2));
         ws.insert_chart(r, c, &bars)?;
     }
+    Ok(())
+}
+
+/// The column right of the rate table, where the returns table and chart go.
+fn chart_col(charted: &[usize]) -> u16 {
+    2 + 2 * charted.len() as u16
+}
+
+/// Returns received by the roster's townships: on time, late, filing date unknown, missing.
+fn timeliness(
+    ws: &mut Worksheet,
+    out: &RunOutcome,
+    config: &Config,
+    lang: Lang,
+    s: &Styles,
+    sheet: &str,
+    col: u16,
+) -> Result<(), XlsxError> {
+    let counted: Vec<&crate::returns::Return> = out
+        .assembly
+        .returns
+        .iter()
+        .filter(|r| r.status == crate::returns::Status::Counted)
+        .collect();
+    let on_time = |r: &&&crate::returns::Return| {
+        crate::returns::on_time(r.filed, out.period, config.form.deadline_day)
+    };
+    let counts = [
+        (
+            lang.t("按时报送", "On time"),
+            counted.iter().filter(|r| on_time(r) == Some(true)).count(),
+        ),
+        (
+            lang.t("逾期报送", "Late"),
+            counted.iter().filter(|r| on_time(r) == Some(false)).count(),
+        ),
+        (
+            lang.t("填报日期不明", "Filing date unknown"),
+            counted.iter().filter(|r| on_time(r).is_none()).count(),
+        ),
+        (lang.t("未报送", "Missing"), out.assembly.missing.len()),
+    ];
+    ws.write_string_with_format(2, col, lang.t("报送情况", "Returns"), &s.header)?;
+    ws.write_string_with_format(2, col + 1, lang.t("乡镇数", "Townships"), &s.header)?;
+    ws.set_column_width(col, 14)?;
+    for (i, (label, n)) in counts.iter().enumerate() {
+        ws.write_string_with_format(3 + i as u32, col, *label, &s.text)?;
+        ws.write_number_with_format(3 + i as u32, col + 1, *n as f64, &s.count)?;
+    }
+    let mut chart = Chart::new(ChartType::Column);
+    chart
+        .add_series()
+        .set_name(lang.t("乡镇数", "Townships"))
+        .set_categories((sheet, 3, col, 6, col))
+        .set_values((sheet, 3, col + 1, 6, col + 1));
+    let heading = format!(
+        "{}（{}{}）",
+        lang.t("报表报送情况", "Returns received"),
+        lang.t("截止日：次月", "due: day "),
+        config.form.deadline_day
+    );
+    chart.title().set_name(&heading);
+    chart.legend().set_hidden();
+    ws.insert_chart(8, col, &chart)?;
     Ok(())
 }

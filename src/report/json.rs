@@ -51,6 +51,7 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
                 "template": r.template.is_some(),
                 "period": r.period.map(|p| p.to_string()),
                 "filed": r.filed.map(|d| d.to_string()),
+                "on_time": crate::returns::on_time(r.filed, out.period, config.form.deadline_day),
                 "status": r.status.key(),
             })
         })

@@ -124,6 +124,7 @@ pub(super) fn returns(
         lang.t("状态", "Status"),
         lang.t("文件", "File"),
         lang.t("填报日期", "Filed"),
+        lang.t("按时报送", "On time"),
         lang.t("表内报告期", "Period in sheet"),
         lang.t("表内填报单位", "Unit as typed"),
         lang.t("说明", "Note"),
@@ -133,7 +134,7 @@ pub(super) fn returns(
         s,
         2,
         &h,
-        &[10.0, 6.0, 10.0, 34.0, 12.0, 12.0, 18.0, 60.0],
+        &[10.0, 6.0, 10.0, 34.0, 12.0, 9.0, 12.0, 18.0, 60.0],
     )?;
     let status = |st: Status| match st {
         Status::Counted => lang.t("已汇总", "counted"),
@@ -172,6 +173,13 @@ pub(super) fn returns(
             r.and_then(|r| r.filed)
                 .map(|d| d.to_string())
                 .unwrap_or_default(),
+            match r.and_then(|r| {
+                crate::returns::on_time(r.filed, out.period, config.form.deadline_day)
+            }) {
+                Some(true) => lang.t("是", "yes").to_string(),
+                Some(false) => lang.t("逾期", "late").to_string(),
+                None => String::new(),
+            },
             r.and_then(|r| r.period)
                 .map(|p| p.to_string())
                 .unwrap_or_default(),
@@ -222,6 +230,6 @@ pub(super) fn returns(
         }
         row += 1;
     }
-    ws.autofilter(2, 0, row.max(3) - 1, 7)?;
+    ws.autofilter(2, 0, row.max(3) - 1, 8)?;
     Ok(())
 }

@@ -115,6 +115,18 @@ impl Status {
     }
 }
 
+/// Whether a return was filed on time: 填报日期 on or before `deadline_day` of the month after
+/// the period. None when the sheet gives no filing date.
+pub fn on_time(filed: Option<Date>, period: Period, deadline_day: u32) -> Option<bool> {
+    let filed = filed?;
+    let (year, month) = if period.month == 12 {
+        (period.year + 1, 1)
+    } else {
+        (period.year, period.month + 1)
+    };
+    Some((filed.year, filed.month, filed.day) <= (year, month, deadline_day))
+}
+
 /// One file's return, once decided.
 #[derive(Debug, Clone)]
 pub struct Return {
