@@ -104,6 +104,17 @@ fn close(a: Option<f64>, b: Option<f64>) -> bool {
 
 const MONTHS: [&str; 3] = ["2026-08", "2026-09", "2026-10"];
 
+/// `2026-10` → `2026-11`.
+fn next_month(month: &str) -> String {
+    let (y, m) = month.split_once('-').expect("YYYY-MM");
+    let (y, m): (i32, u32) = (y.parse().expect("year"), m.parse().expect("month"));
+    if m == 12 {
+        format!("{}-01", y + 1)
+    } else {
+        format!("{y}-{:02}", m + 1)
+    }
+}
+
 #[test]
 fn county_workbook_totals_and_rates_equal_the_generators_numbers() {
     let exp = expected();
@@ -495,6 +506,10 @@ fn each_drift_in_the_samples_is_read() {
                     got["filed"], r["filed"],
                     "{month} {file} ({drifts:?}): 填报日期"
                 );
+                // Due by the 5th of the next month (deadline_day in the configuration).
+                let due = format!("{}-05", next_month(month));
+                let on_time = r["filed"].as_str().map(|f| f <= due.as_str());
+                assert_eq!(got["on_time"].as_bool(), on_time, "{month} {file}: on time");
                 let values = e["values"][township].as_object().expect("values");
                 for (code, v) in values {
                     for col in ["month", "ytd"] {
@@ -611,8 +626,8 @@ fn workbook_parts_have_panes_filters_print_setup_and_charts() {
         workbook.contains("_xlnm.Print_Titles"),
         "header rows repeat on every page"
     );
-    // Six charted rates: six charts on the 图表 sheet.
-    for i in 1..=6 {
+    // Six charted rates and the returns received: seven charts on the 图表 sheet.
+    for i in 1..=7 {
         assert!(
             zip.by_name(&format!("xl/charts/chart{i}.xml")).is_ok(),
             "chart{i}"
