@@ -46,7 +46,7 @@ done
 # One return: `huizong check` as a return arrives, process start included.
 one=target/bench/one
 mkdir -p "$one/returns"
-first=$(ls target/bench/n"${sizes[0]}"/returns | head -1)
+first=$(find "target/bench/n${sizes[0]}/returns" -name "*.xlsx" -printf "%f\n" | sort | sed -n 1p)
 cp "target/bench/n${sizes[0]}/returns/$first" "$one/returns/"
 cp "target/bench/n${sizes[0]}/huizong.toml" "$one/"
 read -r ow oc op < <(MEASURE_RUNS=$((runs * 3)) measure "$bin/examples/floor" "$one/returns")

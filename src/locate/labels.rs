@@ -20,10 +20,12 @@ pub struct SheetTexts {
 }
 
 impl SheetTexts {
-    pub fn new(grid: &SheetGrid) -> Self {
+    /// The text cells of the rows `keep` accepts.
+    pub fn new(grid: &SheetGrid, keep: impl Fn(u32) -> bool) -> Self {
         let cells = grid
             .cells
             .iter()
+            .filter(|(at, _)| keep(at.row))
             .filter_map(|(at, cell)| match &cell.value {
                 RawValue::Text(raw) if !raw.trim().is_empty() => {
                     let simple = to_simplified(raw);

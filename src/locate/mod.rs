@@ -162,7 +162,15 @@ fn locate_sheet(
 
 fn read_labels(grid: &SheetGrid, header: &Header, keys: &FormKeys, sheet: &mut FormSheet) {
     let stop = &keys.all_labels;
-    let texts = labels::SheetTexts::new(grid);
+    // Labelled fields stand above the header and under the table, not among the indicators.
+    let table_rows = header.row
+        ..=sheet
+            .readings
+            .iter()
+            .map(|r| r.at.row)
+            .max()
+            .unwrap_or(header.row);
+    let texts = labels::SheetTexts::new(grid, |row| !table_rows.contains(&row));
     sheet.unit = labels::find_all(grid, &texts, &keys.township_labels, stop)
         .into_iter()
         .find(|l| !match_key(&l.text).is_empty())

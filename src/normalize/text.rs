@@ -21,6 +21,7 @@ const CACHE_ENTRIES: usize = 50_000;
 
 thread_local! {
     static SIMPLIFIED: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    static KEYS: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
 }
 
 /// Traditional characters to simplified; text without CJK is returned as is.
@@ -48,6 +49,21 @@ pub fn to_simplified(s: &str) -> String {
 /// NFKC, then simplified characters, then only letters and digits kept, with bracketed
 /// remarks such as `（盖章）` removed. ASCII letters are upper-cased.
 pub fn match_key(s: &str) -> String {
+    if let Some(hit) = KEYS.with(|c| c.borrow().get(s).cloned()) {
+        return hit;
+    }
+    let key = compute_key(s);
+    KEYS.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= CACHE_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(s.to_string(), key.clone());
+    });
+    key
+}
+
+fn compute_key(s: &str) -> String {
     let nfkc: String = s.nfkc().collect();
     let simple = to_simplified(&nfkc);
     let mut out = String::with_capacity(simple.len());
