@@ -1,5 +1,5 @@
-//! Facts → polars tables: the long table (township, indicator, column, value, and the index of
-//! the fact, whose source cell the table keeps) and the wide table the checks and rates work on
+//! Facts → polars tables: the long table (township row, indicator index, whether 本年累计,
+//! value, and the index of the fact, whose source cell the table keeps) and the wide table the checks and rates work on
 //! (one row a township; a column per indicator's 本月数 named by its code, and per flow's
 //! 本年累计 named `{code}_ytd`). Every value keeps its source cell, so a county figure can be
 //! traced back. No IO.
@@ -19,8 +19,8 @@ pub struct FactTable {
     pub townships: Vec<String>,
     /// The facts themselves (the long table's `fact` column indexes them).
     pub facts: Vec<Fact>,
-    /// (township row, indicator index, column) → index into `facts`.
-    slots: HashMap<(u32, u16, bool), u32>,
+    /// (township row, indicator index, column) → index into `facts` (`u32::MAX`: none).
+    slots: Vec<u32>,
     codes: HashMap<String, u16>,
     rows: HashMap<String, u32>,
 }
@@ -34,28 +34,12 @@ pub fn wide_name(code: &str, column: ValueColumn, kind: IndicatorKind) -> String
     }
 }
 
+fn slot_index(row: u32, code: u16, ytd: bool, n_codes: usize) -> usize {
+    (row as usize * n_codes + code as usize) * 2 + usize::from(ytd)
+}
+
 impl FactTable {
     pub fn build(facts: Vec<Fact>, config: &Config) -> PolarsResult<Self> {
-        let long = DataFrame::new_infer_height(vec![
-            Column::new(
-                "township".into(),
-                facts.iter().map(|f| &*f.township).collect::<Vec<&str>>(),
-            ),
-            Column::new(
-                "code".into(),
-                facts.iter().map(|f| &*f.code).collect::<Vec<&str>>(),
-            ),
-            Column::new(
-                "column".into(),
-                facts.iter().map(|f| f.column.key()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "value".into(),
-                facts.iter().map(|f| f.value).collect::<Vec<_>>(),
-            ),
-            Column::new("fact".into(), (0..facts.len() as u32).collect::<Vec<u32>>()),
-        ])?;
-
         let mut townships: Vec<String> = facts.iter().map(|f| f.township.to_string()).collect();
         townships.sort();
         townships.dedup();
@@ -81,7 +65,11 @@ impl FactTable {
                 }
             }
         }
-        let mut slots = HashMap::with_capacity(facts.len());
+        let n_codes = codes.len();
+        let mut slots = vec![u32::MAX; townships.len() * n_codes * 2];
+        // The long table: integer keys (township row, indicator index), not names.
+        let (mut l_row, mut l_code, mut l_ytd, mut l_value, mut l_fact) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (i, f) in facts.iter().enumerate() {
             let (Some(row), Some(code)) = (rows.get(&*f.township), codes.get(&*f.code)) else {
                 continue;
@@ -90,8 +78,23 @@ impl FactTable {
             if let Some(c) = column_of.get(&wide_name(&f.code, f.column, kind)) {
                 columns[*c].1[*row as usize] = Some(f.value);
             }
-            slots.insert((*row, *code, f.column == ValueColumn::Ytd), i as u32);
+            let ytd = f.column == ValueColumn::Ytd;
+            if let Some(slot) = slots.get_mut(slot_index(*row, *code, ytd, n_codes)) {
+                *slot = i as u32;
+            }
+            l_row.push(*row);
+            l_code.push(*code as u32);
+            l_ytd.push(ytd);
+            l_value.push(f.value);
+            l_fact.push(i as u32);
         }
+        let long = DataFrame::new_infer_height(vec![
+            Column::new("township".into(), l_row),
+            Column::new("code".into(), l_code),
+            Column::new("ytd".into(), l_ytd),
+            Column::new("value".into(), l_value),
+            Column::new("fact".into(), l_fact),
+        ])?;
         let mut cols = vec![Column::new("township".into(), townships.clone())];
         cols.extend(
             columns
@@ -121,12 +124,13 @@ impl FactTable {
 
     /// The cell a township's value of an indicator was read from.
     pub fn source(&self, township: &str, code: &str, column: ValueColumn) -> Option<&Location> {
-        let key = (
+        let index = slot_index(
             *self.rows.get(township)?,
             *self.codes.get(code)?,
             column == ValueColumn::Ytd,
+            self.codes.len(),
         );
-        let i = *self.slots.get(&key)?;
+        let i = *self.slots.get(index)?;
         self.facts.get(i as usize).map(|f| &f.at)
     }
 }

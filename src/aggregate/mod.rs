@@ -45,31 +45,33 @@ pub fn aggregate(table: &FactTable, config: &Config, period: Period) -> PolarsRe
         .long
         .clone()
         .lazy()
-        .group_by([col("code"), col("column")])
+        .group_by([col("code"), col("ytd")])
         .agg([
             col("value").sum().alias("sum"),
             col("value").count().cast(DataType::UInt64).alias("n"),
         ])
         .collect()?;
-    let mut by_key: BTreeMap<(String, String), (f64, usize)> = BTreeMap::new();
-    let codes = sums.column("code")?.str()?.clone();
-    let columns = sums.column("column")?.str()?.clone();
+    // (indicator index, 本年累计) → (sum, townships).
+    let mut by_key: BTreeMap<(usize, bool), (f64, usize)> = BTreeMap::new();
+    let codes = sums.column("code")?.u32()?.clone();
+    let ytd = sums.column("ytd")?.bool()?.clone();
     let values = sums.column("sum")?.f64()?.clone();
     let counts = sums.column("n")?.u64()?.clone();
     for i in 0..sums.height() {
-        if let (Some(c), Some(k), Some(v), Some(n)) =
-            (codes.get(i), columns.get(i), values.get(i), counts.get(i))
+        if let (Some(c), Some(y), Some(v), Some(n)) =
+            (codes.get(i), ytd.get(i), values.get(i), counts.get(i))
         {
-            by_key.insert((c.to_string(), k.to_string()), (v, n as usize));
+            by_key.insert((c as usize, y), (v, n as usize));
         }
     }
     let totals = config
         .indicators
         .iter()
-        .map(|ind| {
-            let m = by_key.get(&(ind.code().to_string(), "month".to_string()));
+        .enumerate()
+        .map(|(index, ind)| {
+            let m = by_key.get(&(index, false));
             let y = match ind.kind {
-                IndicatorKind::Flow => by_key.get(&(ind.code().to_string(), "ytd".to_string())),
+                IndicatorKind::Flow => by_key.get(&(index, true)),
                 IndicatorKind::Stock => None,
             };
             Total {

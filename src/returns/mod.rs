@@ -142,9 +142,9 @@ pub struct Return {
     pub modified: Option<SystemTime>,
     pub status: Status,
     /// The values used, each with the sheet it came from.
-    pub readings: Vec<(String, CellReading)>,
+    pub readings: Vec<(std::sync::Arc<str>, CellReading)>,
     /// What was noticed in those sheets (fuzzy names, unknown rows, 合计 rows).
-    pub sheet_notes: Vec<(String, SheetNote)>,
+    pub sheet_notes: Vec<(std::sync::Arc<str>, SheetNote)>,
     /// Findings about the return as a whole.
     pub findings: Vec<Finding>,
 }

@@ -205,16 +205,21 @@ fn decide(s: Scanned, run: Option<Period>, roster: &Roster) -> Return {
     } else {
         Status::Counted
     };
+    // The used sheets' readings move into the return, each with its sheet's shared name.
+    let mut sheets = sheets;
     for i in id.used {
-        let sheet = &sheets[i];
+        let sheet = &mut sheets[i];
+        let name: Arc<str> = sheet.name.as_str().into();
         r.readings.extend(
-            sheet
-                .readings
-                .iter()
-                .map(|x| (sheet.name.clone(), x.clone())),
+            std::mem::take(&mut sheet.readings)
+                .into_iter()
+                .map(|x| (Arc::clone(&name), x)),
         );
-        r.sheet_notes
-            .extend(sheet.notes.iter().map(|x| (sheet.name.clone(), x.clone())));
+        r.sheet_notes.extend(
+            std::mem::take(&mut sheet.notes)
+                .into_iter()
+                .map(|x| (Arc::clone(&name), x)),
+        );
     }
     // A value found in a later used sheet never replaces one already taken.
     let mut seen = std::collections::BTreeSet::new();
@@ -305,22 +310,13 @@ fn cell_findings(
     // Names shared by every fact of the return (a province has millions of facts).
     let shared_township: Arc<str> = township.as_str().into();
     let file: Arc<str> = r.file.as_str().into();
-    let mut sheets: Vec<Arc<str>> = Vec::new();
     let invalid = config.severity_of_builtin(Builtin::InvalidValue);
     let blank = config.severity_of_builtin(Builtin::RequiredBlank);
     let mut found = vec![false; config.indicators.len()];
     for (sheet, x) in &r.readings {
         let ind = &config.indicators[x.indicator];
         found[x.indicator] = true;
-        let sheet_name = match sheets.iter().find(|s| ***s == **sheet) {
-            Some(s) => Arc::clone(s),
-            None => {
-                let s: Arc<str> = sheet.as_str().into();
-                sheets.push(Arc::clone(&s));
-                s
-            }
-        };
-        let at = Location::shared(&file, &sheet_name, x.at);
+        let at = Location::shared(&file, sheet, x.at);
         let (kind, severity) = match &x.reading {
             Reading::Value { value, how } => {
                 facts.push(Fact {
@@ -366,7 +362,7 @@ fn cell_findings(
     }
     for (sheet, n) in &r.sheet_notes {
         out.push(
-            Finding::new(n.kind.clone(), Location::cell(&r.file, sheet, n.at))
+            Finding::new(n.kind.clone(), Location::shared(&file, sheet, n.at))
                 .with_township(Some(township.clone()))
                 .with_code(n.indicator.map(|i| config.indicators[i].code().to_string()))
                 .with_typed(n.typed.clone()),
