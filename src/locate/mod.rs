@@ -115,13 +115,18 @@ impl FormSheet {
     }
 }
 
-/// The form sheets of a workbook, in workbook order.
-pub fn locate(wb: &Workbook, config: &Config, keys: &FormKeys) -> Vec<FormSheet> {
-    wb.sheets
-        .iter()
-        .enumerate()
-        .filter_map(|(order, grid)| locate_sheet(grid, order, config, keys))
-        .collect()
+/// The form sheets of a workbook, in workbook order. A sheet whose header is not found is
+/// tried again with its merged regions, where those are read on demand.
+pub fn locate(wb: &mut Workbook, config: &Config, keys: &FormKeys) -> Vec<FormSheet> {
+    let mut out = Vec::new();
+    for order in 0..wb.sheets.len() {
+        let mut found = locate_sheet(&wb.sheets[order], order, config, keys);
+        if found.is_none() && wb.load_merges(order) {
+            found = locate_sheet(&wb.sheets[order], order, config, keys);
+        }
+        out.extend(found);
+    }
+    out
 }
 
 fn locate_sheet(

@@ -36,6 +36,7 @@ pub fn read_sheets(
                 let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
                 let mut grid = ranged(&mut wb, &name, hidden)?;
                 grid.merges = merges.iter().map(dims).collect();
+                grid.merges_loaded = true;
                 out.push(grid);
             }
             Ok(out)
@@ -81,11 +82,10 @@ fn read_xlsx(mut wb: Xlsx<Cursor<&[u8]>>, limits: &Limits) -> Result<Vec<SheetGr
         return Err(ReadError::OverCap(format!("{} sheets", names.len())));
     }
     for (name, hidden) in names {
-        let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+        // Merged regions need a second pass over the sheet: read on demand (load_merges).
         let mut grid = SheetGrid {
             name: name.clone(),
             hidden,
-            merges: merges.iter().map(dims).collect(),
             ..SheetGrid::default()
         };
         let mut reader = wb.worksheet_cells_reader(&name).map_err(corrupt)?;
@@ -106,6 +106,16 @@ fn read_xlsx(mut wb: Xlsx<Cursor<&[u8]>>, limits: &Limits) -> Result<Vec<SheetGr
         out.push(grid);
     }
     Ok(out)
+}
+
+/// The merged regions of one `.xlsx` sheet.
+pub fn xlsx_merges(bytes: &[u8], name: &str) -> Vec<(CellRef, CellRef)> {
+    let Ok(mut wb) = open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)) else {
+        return Vec::new();
+    };
+    wb.merge_cells_by_sheet_name(name)
+        .map(|m| m.iter().map(dims).collect())
+        .unwrap_or_default()
 }
 
 fn ranged<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(

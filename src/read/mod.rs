@@ -52,6 +52,8 @@ pub struct SheetGrid {
     pub merges: Vec<(CellRef, CellRef)>,
     /// Cells that lay beyond the kept area.
     pub cells_beyond: u64,
+    /// Whether `merges` was read (an `.xlsx` sheet's are read on demand).
+    pub merges_loaded: bool,
 }
 
 impl SheetGrid {
@@ -94,6 +96,27 @@ pub struct Workbook {
     /// The format the extension claims, when it differs from the content.
     pub extension_mismatch: Option<String>,
     pub sheets: Vec<SheetGrid>,
+    /// An `.xlsx` package's bytes, kept while its merged regions are not read: reading them is
+    /// a second pass over each sheet, done only for a sheet whose header needs them.
+    source: Option<Vec<u8>>,
+}
+
+impl Workbook {
+    /// Reads the merged regions of sheet `index` if they were left out; true when it did.
+    pub fn load_merges(&mut self, index: usize) -> bool {
+        let (Some(bytes), Some(grid)) = (self.source.as_deref(), self.sheets.get_mut(index)) else {
+            return false;
+        };
+        if grid.merges_loaded {
+            return false;
+        }
+        grid.merges_loaded = true;
+        let merges =
+            std::panic::catch_unwind(|| cells::xlsx_merges(bytes, &grid.name)).unwrap_or_default();
+        let found = !merges.is_empty();
+        grid.merges = merges;
+        found
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,11 +153,24 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase);
-    read_bytes(&bytes, ext.as_deref(), limits)
+    let mut wb = read_unowned(&bytes, ext.as_deref(), limits)?;
+    if wb.format == Format::Xlsx {
+        wb.source = Some(bytes);
+    }
+    Ok(wb)
 }
 
 /// Reads a workbook from its bytes; `ext` is the file's extension, a hint only.
 pub fn read_bytes(bytes: &[u8], ext: Option<&str>, limits: &Limits) -> Result<Workbook, ReadError> {
+    let mut wb = read_unowned(bytes, ext, limits)?;
+    if wb.format == Format::Xlsx {
+        wb.source = Some(bytes.to_vec());
+    }
+    Ok(wb)
+}
+
+/// The workbook without its source bytes (merged regions of `.xlsx` sheets not read).
+fn read_unowned(bytes: &[u8], ext: Option<&str>, limits: &Limits) -> Result<Workbook, ReadError> {
     if bytes.is_empty() {
         return Err(ReadError::Empty);
     }
@@ -166,6 +202,7 @@ pub fn read_bytes(bytes: &[u8], ext: Option<&str>, limits: &Limits) -> Result<Wo
     Ok(Workbook {
         format,
         extension_mismatch,
+        source: None,
         sheets,
     })
 }

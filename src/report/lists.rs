@@ -201,13 +201,16 @@ pub(super) fn returns(
         }
         Ok(())
     };
+    // The returns of each township (a province's roster has thousands).
+    let mut by_township: std::collections::HashMap<&str, Vec<&crate::returns::Return>> =
+        std::collections::HashMap::new();
+    for r in &out.assembly.returns {
+        if let Some(t) = r.township.as_deref() {
+            by_township.entry(t).or_default().push(r);
+        }
+    }
     for t in &config.townships {
-        let mine: Vec<_> = out
-            .assembly
-            .returns
-            .iter()
-            .filter(|r| r.township.as_deref() == Some(t.name()))
-            .collect();
+        let mine: Vec<_> = by_township.get(t.name()).cloned().unwrap_or_default();
         if mine.is_empty() {
             write_return(ws, row, t.name(), t.code.as_deref().unwrap_or(""), None)?;
             row += 1;

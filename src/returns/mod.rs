@@ -43,7 +43,7 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
     let mut feedback = None;
     let mut template = None;
     let (outcome, mismatch) = match read::read_workbook(&candidate.path, &config.limits) {
-        Ok(wb) => {
+        Ok(mut wb) => {
             feedback = wb
                 .sheets
                 .iter()
@@ -61,7 +61,7 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
                 .extension_mismatch
                 .clone()
                 .map(|ext| (ext, wb.format.name().to_string()));
-            (Ok(locate::locate(&wb, config, keys)), mismatch)
+            (Ok(locate::locate(&mut wb, config, keys)), mismatch)
         }
         Err(e) => (Err(e.into()), None),
     };
@@ -83,8 +83,8 @@ pub fn locate_bytes(
     config: &Config,
     keys: &FormKeys,
 ) -> Result<Vec<FormSheet>, read::ReadError> {
-    let wb = read::read_bytes(bytes, ext, &config.limits)?;
-    Ok(locate::locate(&wb, config, keys))
+    let mut wb = read::read_bytes(bytes, ext, &config.limits)?;
+    Ok(locate::locate(&mut wb, config, keys))
 }
 
 /// What happened to a return.

@@ -72,15 +72,23 @@ pub fn assemble(
         out.returns.push(decide(s, period, roster));
     }
     resolve_duplicates(&mut out.returns, config);
+    let counted: std::collections::HashSet<&str> = out
+        .returns
+        .iter()
+        .filter(|r| r.status == Status::Counted)
+        .filter_map(|r| r.township.as_deref())
+        .collect();
+    let mut missing = Vec::new();
     for t in roster.names() {
-        let counted = out
-            .returns
-            .iter()
-            .any(|r| r.status == Status::Counted && r.township.as_deref() == Some(t));
-        if !counted {
-            out.missing.push(t.clone());
+        if !counted.contains(t.as_str()) {
+            missing.push(t.clone());
+        }
+    }
+    for t in missing {
+        {
             out.findings
                 .push(finding(Kind::Missing, "", None, Some(t.clone())));
+            out.missing.push(t);
         }
     }
     let codes: Vec<Arc<str>> = config.indicators.iter().map(|i| i.code().into()).collect();
