@@ -52,11 +52,18 @@ pub fn run_files(
     config: &Config,
     period: Option<Period>,
 ) -> Result<RunOutcome, RunError> {
-    let found = discover::Discovered {
+    let found = || discover::Discovered {
         files: files.iter().map(|p| discover::candidate(p)).collect(),
         skipped: Vec::new(),
     };
-    run_discovered(found, "the files given", config, period, &|_| {})
+    match run_discovered(found(), "the files given", config, period, &|_| {}) {
+        // No file gives a period (all unreadable, say): their findings are still the answer.
+        Err(RunError::NoPeriod(_)) => {
+            let none = Period::new(1900, 1);
+            run_discovered(found(), "the files given", config, none, &|_| {})
+        }
+        other => other,
+    }
 }
 
 /// The run after discovery. `progress` is called once per file read (for a progress bar).

@@ -89,28 +89,26 @@ impl Extent {
     }
 }
 
-fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
-    let u16_at = |d: &[u8], i: usize| d.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]));
-    let u32_at = |d: &[u8], i: usize| {
-        d.get(i..i + 4)
-            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    };
-    let mut pos = 0;
+fn u16_at(d: &[u8], i: usize) -> Option<u16> {
+    d.get(i..i + 2).map(|b| u16::from_le_bytes([b[0], b[1]]))
+}
+
+fn u32_at(d: &[u8], i: usize) -> Option<u32> {
+    d.get(i..i + 4)
+        .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// The extent a sheet's records (from its BOF at `start` to its EOF) would give a dense grid.
+fn sheet_extent(stream: &[u8], start: usize, limits: &Limits) -> Result<Extent, ReadError> {
+    let mut pos = start;
     let mut extent = Extent::default();
-    let mut sheets = 0usize;
-    let over = |e: &Extent| e.cells() > limits.max_cells;
+    let mut first = true;
     while let (Some(kind), Some(len)) = (u16_at(stream, pos), u16_at(stream, pos + 2)) {
         let data = stream.get(pos + 4..pos + 4 + len as usize).unwrap_or(&[]);
         pos += 4 + len as usize;
         match kind {
-            // BOF: a new substream (a sheet).
-            0x0809 => {
-                if over(&extent) {
-                    break;
-                }
-                extent = Extent::default();
-                sheets += 1;
-            }
+            0x0809 if !first => break, // the next substream
+            0x000A => break,           // EOF of this one
             0x002F => return Err(ReadError::Encrypted),
             // DIMENSIONS (BIFF8): first row, last row + 1, first col, last col + 1.
             0x0200 if data.len() >= 12 => {
@@ -132,18 +130,45 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
             }
             _ => {}
         }
-        if over(&extent) {
+        first = false;
+        if extent.cells() > limits.max_cells {
             break;
         }
     }
-    if over(&extent) {
-        return Err(ReadError::OverCap(format!(
-            "a sheet spanning {} cells",
-            extent.cells()
-        )));
+    Ok(extent)
+}
+
+/// Each sheet is scanned from where calamine will read it: the offsets its BOUNDSHEET records
+/// give (a bogus record length earlier in the stream cannot make the guard lose step), and the
+/// stream is also walked in order from its start.
+fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
+    let mut starts = Vec::new();
+    let mut pos = 0;
+    while let (Some(kind), Some(len)) = (u16_at(stream, pos), u16_at(stream, pos + 2)) {
+        let data = stream.get(pos + 4..pos + 4 + len as usize).unwrap_or(&[]);
+        match kind {
+            0x002F => return Err(ReadError::Encrypted),
+            0x0085 => starts.extend(u32_at(data, 0).map(|p| p as usize)),
+            _ => {}
+        }
+        if kind == 0x0809 && pos > 0 {
+            starts.push(pos); // a substream met walking in order
+        }
+        pos += 4 + len as usize;
     }
-    if sheets > limits.max_sheets + 1 {
-        return Err(ReadError::OverCap(format!("{} sheets", sheets - 1)));
+    starts.sort_unstable();
+    starts.dedup();
+    if starts.len() > limits.max_sheets {
+        return Err(ReadError::OverCap(format!("{} sheets", starts.len())));
+    }
+    for start in starts {
+        let extent = sheet_extent(stream, start, limits)?;
+        if extent.cells() > limits.max_cells {
+            return Err(ReadError::OverCap(format!(
+                "a sheet spanning {} cells",
+                extent.cells()
+            )));
+        }
     }
     Ok(())
 }
