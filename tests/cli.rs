@@ -7,6 +7,8 @@ use std::process::Command;
 
 #[path = "cli/bad_builder.rs"]
 mod bad_builder;
+#[path = "cli/mutations.rs"]
+mod mutations;
 #[path = "cli/template.rs"]
 mod template;
 #[path = "cli/untrusted.rs"]
