@@ -52,4 +52,4 @@ cp "target/bench/n${sizes[0]}/huizong.toml" "$one/"
 read -r ow oc op < <(MEASURE_RUNS=$((runs * 3)) measure "$bin/examples/floor" "$one/returns")
 read -r cw cc cp < <(MEASURE_RUNS=$((runs * 3)) measure "$bin/huizong" check "$one/returns/$first" --config "$one/huizong.toml")
 printf "%-8s %-8s %9.3f %9.3f %10.1f %8s %8s\n" 1 floor "$ow" "$oc" "$op" - "1.00"
-printf "%-8s %-8s %9.3f %9.3f %10.1f %8s %8.2f\n" 1 check "$cw" "$cc" "$cp" - "$(echo "$cw $ow" | awk '{print ($2>0)?$1/$2:0}')"
+printf "%-8s %-8s %9.3f %9.3f %10.1f %8s %8s\n" 1 check "$cw" "$cc" "$cp" - "$(echo "$cw $ow" | awk '{print ($2>0)?sprintf("%.2f",$1/$2):"n/a"}')"

@@ -85,7 +85,7 @@ pub(super) fn headers(
         ws.write_string_with_format(row, i as u16, *h, &s.header)?;
         ws.set_column_width(i as u16, *w)?;
     }
-    ws.set_freeze_panes(row + 1, 0)?;
+    ws.set_freeze_panes(row + 1, 1)?;
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
