@@ -126,6 +126,12 @@ fn sheet_extent(stream: &[u8], start: usize, limits: &Limits) -> Result<Extent, 
             0x0006 | 0x00BD | 0x00BE | 0x00FD | 0x0201 | 0x0203 | 0x0204 | 0x0205 | 0x027E => {
                 if let (Some(r), Some(c)) = (u16_at(data, 0), u16_at(data, 2)) {
                     extent.add(r as u32, c as u32);
+                    // MULRK and MULBLANK span to the column in their last two bytes.
+                    if matches!(kind, 0x00BD | 0x00BE) && data.len() >= 6 {
+                        if let Some(last) = u16_at(data, data.len() - 2) {
+                            extent.add(r as u32, last as u32);
+                        }
+                    }
                 }
             }
             _ => {}
