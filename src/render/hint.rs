@@ -1,0 +1,49 @@
+//! The `hint:` line of `huizong check` and the 处理要求 of feedback: what to do about a finding,
+//! where a short hint helps. Words only.
+
+use crate::config::Config;
+use crate::findings::Kind;
+use crate::locate::format_number;
+use crate::model::Finding;
+
+use super::Lang;
+
+/// What to do about a finding, where a short hint helps (the `hint:` line of `check`).
+pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
+    let zh = lang == Lang::Zh;
+    Some(match &f.kind {
+        Kind::Check { check, values } => {
+            let (expr, must_hold) = config.checks.get(*check)?.expression()?;
+            let mut with_values = expr.to_string();
+            for (code, v) in values {
+                with_values = with_values.replace(code.as_str(), &format_number(*v));
+            }
+            match (must_hold, zh) {
+                (true, true) => format!("应满足 {expr}，本表为 {with_values}"),
+                (true, false) => format!("{expr} must hold; here {with_values}"),
+                (false, true) => format!("{expr} 时须核实并说明，本表为 {with_values}"),
+                (false, false) => format!("{expr} is always reviewed; here {with_values}"),
+            }
+        }
+        Kind::Invalid(_) => lang
+            .t("请填写数字（不带单位、百分号或公式），没有发生的填 0", "type a plain number (no unit, percent sign or formula); 0 where nothing happened")
+            .into(),
+        Kind::Blank => lang.t("没有发生的也要填 0", "write 0 where nothing happened").into(),
+        Kind::YtdBelowMonth { .. } | Kind::JanuaryYtd { .. } => lang
+            .t("本年累计 = 上月本年累计 + 本月数；请核对两栏是否填反", "year to date = last month's year to date + this month; check the two columns are not swapped")
+            .into(),
+        Kind::TownshipFuzzy { matched, .. } => if zh {
+            format!("如“{matched}”已更名，请把新名称加入配置中该乡镇的 aliases")
+        } else {
+            format!("if \"{matched}\" was renamed, add the new name to its aliases in the configuration")
+        },
+        Kind::TownshipNotOnRoster { .. } => lang
+            .t("请核对填报单位名称，或在配置的乡镇名册中加入", "check the unit's name, or add it to the roster in the configuration")
+            .into(),
+        Kind::WrongPeriod { run, .. } => if zh { format!("请报送 {run} 的报表") } else { format!("send the return for {run}") },
+        Kind::NoFormSheet => lang
+            .t("请使用统一下发的报表模板填报", "fill in the form's template")
+            .into(),
+        _ => return None,
+    })
+}
