@@ -101,7 +101,7 @@ fn read_xlsx(mut wb: Xlsx<Cursor<&[u8]>>, limits: &Limits) -> Result<Vec<SheetGr
             let (row, col) = cell.pos;
             let value = from_ref(&cell.value);
             let formula = cell.formula.filter(|f| !f.is_empty());
-            put(&mut grid, row, col, value, formula);
+            grid.put(row, col, value, formula);
         }
         out.push(grid);
     }
@@ -136,7 +136,7 @@ where
     let formulas: Option<Range<String>> = wb.worksheet_formula(name).ok();
     if let Some((r0, c0)) = range.start() {
         for (r, c, v) in range.used_cells() {
-            put(&mut grid, r0 + r as u32, c0 + c as u32, from_data(v), None);
+            grid.put(r0 + r as u32, c0 + c as u32, from_data(v), None);
         }
     }
     if let Some(f) = formulas {
@@ -159,18 +159,6 @@ where
         }
     }
     Ok(grid)
-}
-
-fn put(grid: &mut SheetGrid, row: u32, col: u32, value: RawValue, formula: Option<String>) {
-    if value == RawValue::Empty && formula.is_none() {
-        return;
-    }
-    if row >= MAX_ROWS || col >= MAX_COLS {
-        grid.cells_beyond += 1;
-        return;
-    }
-    grid.cells
-        .insert(CellRef::new(row, col), RawCell { value, formula });
 }
 
 fn from_data(d: &Data) -> RawValue {

@@ -57,6 +57,19 @@ pub struct SheetGrid {
 }
 
 impl SheetGrid {
+    /// Keeps a cell if it holds something and lies in the kept area; counts it otherwise.
+    pub(crate) fn put(&mut self, row: u32, col: u32, value: RawValue, formula: Option<String>) {
+        if value == RawValue::Empty && formula.is_none() {
+            return;
+        }
+        if row >= MAX_ROWS || col >= MAX_COLS {
+            self.cells_beyond += 1;
+            return;
+        }
+        self.cells
+            .insert(CellRef::new(row, col), RawCell { value, formula });
+    }
+
     pub fn get(&self, row: u32, col: u32) -> Option<&RawCell> {
         self.cells.get(&CellRef::new(row, col))
     }

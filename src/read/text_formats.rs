@@ -6,7 +6,7 @@
 use quick_xml::events::Event;
 use scraper::{Html, Selector};
 
-use super::{Limits, RawCell, RawValue, ReadError, SheetGrid, MAX_COLS, MAX_ROWS};
+use super::{Limits, RawValue, ReadError, SheetGrid};
 use crate::model::CellRef;
 
 /// Text as it comes from a typeless format: a plain decimal number is a number (the format
@@ -26,18 +26,6 @@ fn typeless(text: &str) -> RawValue {
         Ok(n) if plain => RawValue::Number(n),
         _ => RawValue::Text(t.to_string()),
     }
-}
-
-fn put(grid: &mut SheetGrid, row: u32, col: u32, value: RawValue, formula: Option<String>) {
-    if value == RawValue::Empty && formula.is_none() {
-        return;
-    }
-    if row >= MAX_ROWS || col >= MAX_COLS {
-        grid.cells_beyond += 1;
-        return;
-    }
-    grid.cells
-        .insert(CellRef::new(row, col), RawCell { value, formula });
 }
 
 /// Decodes text: a BOM, else valid UTF-8, else the encoding chardetng guesses (GBK/GB18030…).
@@ -105,7 +93,7 @@ pub fn read_html(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadEr
                         .clamp(1, 1000)
                 };
                 let (cs, rs) = (span("colspan"), span("rowspan"));
-                put(&mut grid, r, c, typeless(&text), None);
+                grid.put(r, c, typeless(&text), None);
                 if cs > 1 || rs > 1 {
                     grid.merges
                         .push((CellRef::new(r, c), CellRef::new(r + rs - 1, c + cs - 1)));
@@ -156,7 +144,7 @@ pub fn read_delimited(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, R
                     limits.max_cells
                 )));
             }
-            put(&mut grid, r as u32, c as u32, typeless(field), None);
+            grid.put(r as u32, c as u32, typeless(field), None);
         }
     }
     Ok(vec![grid])
@@ -268,7 +256,7 @@ pub fn read_spreadsheetml(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid
                         "Boolean" => RawValue::Bool(s.trim() == "1"),
                         _ => RawValue::Text(s),
                     };
-                    put(g, row, cell_col, value, formula.take());
+                    g.put(row, cell_col, value, formula.take());
                 }
             }
             Ok(Event::End(e)) if e.local_name().as_ref() == "Row" => row += 1,
