@@ -245,6 +245,46 @@ pub struct Finding {
     /// The cell's content as typed, where there is one.
     pub typed: Option<String>,
     pub kind: crate::findings::Kind,
+    /// The explanation (审核说明) recorded for this finding, and what became of it.
+    pub review: Option<Box<Review>>,
+}
+
+/// What became of an explanation (审核说明) given for a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ReviewState {
+    /// Accepted by the county, and the values are those it explains: the finding stands explained.
+    Accepted,
+    /// Written (by the township, or in the file without a decision): awaiting the county.
+    Pending,
+    /// Sent back (打回) by the county: the finding is open.
+    SentBack,
+    /// The values changed since it was written: the finding is open again.
+    Stale,
+    /// A stock phrase that explains nothing (`核实无误`): not accepted.
+    StockPhrase,
+    /// An error (强制性) cannot be explained away, only corrected.
+    NotExplainable,
+}
+
+/// An explanation recorded for a finding (from the file beside the returns, or from the 说明
+/// column of a feedback workbook sent back), with the county's decision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Review {
+    pub state: ReviewState,
+    /// The explanation as written.
+    pub text: String,
+    /// Who decided (accepted or sent back), and when, as written.
+    pub by: Option<String>,
+    pub on: Option<String>,
+    /// Where it was written: the explanations file or the feedback workbook.
+    pub source: String,
+}
+
+impl ReviewState {
+    /// Whether the finding it belongs to still needs attention.
+    pub fn is_open(self) -> bool {
+        !matches!(self, ReviewState::Accepted)
+    }
 }
 
 impl Finding {
@@ -260,6 +300,7 @@ impl Finding {
             at,
             typed: None,
             kind,
+            review: None,
         }
     }
 
