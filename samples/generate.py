@@ -13,6 +13,8 @@ Nothing depends on the clock: one random.Random(20261022) drives every choice, a
 """
 
 import argparse
+import csv
+import io
 import json
 import os
 import random
@@ -29,8 +31,8 @@ from gen import selfcheck                                          # noqa: E402
 from gen.build import build_return, drift_tags, month_no           # noqa: E402
 from gen.data import as_number, make_towns                         # noqa: E402
 from gen.form import COUNTY, MONTHS, ROSTER, ROSTER_NAMES, centre, to_traditional  # noqa: E402
-from gen.scenario import (A01_START, FIXED, RATIO_OVERRIDES, SEED,  # noqa: E402
-                          apply_changes, build_specs)
+from gen.scenario import (A01_START, EXPLANATIONS, EXPLANATIONS_FILE, FIXED,  # noqa: E402
+                          RATIO_OVERRIDES, SEED, apply_changes, build_specs)
 from gen.writers import LibreOfficeQueue, stamp_for, write_openpyxl, write_xlwt  # noqa: E402
 
 WRITER_NAME = {"openpyxl": "openpyxl", "xlwt": "xlwt", "lo-ods": "libreoffice", "lo-xlsx": "libreoffice"}
@@ -75,6 +77,8 @@ def write_returns(root, specs, junk, towns, workdir):
 
 def injected_text(f):
     extra = " (follows)" if f.get("secondary") else ""
+    if f["rule"] == "R15":
+        extra = f" {f['method']}{extra}"
     if f["rule"] == "R13":
         extra = f" typed {f['typed']!r}"
     elif f["rule"] == "R14":
@@ -87,11 +91,13 @@ def unit_as_typed(spec):
     return to_traditional(who) if spec["opts"].get("traditional") else who
 
 
-def month_expected(month, returns, prev_read):
+def month_expected(month, returns, prev_read, earlier_months):
+    """prev_read: last month's counted returns (None when the store holds no last month);
+    earlier_months: how many months the store holds before this one (a run per month, in order)."""
     m = month_no(month)
     out = {"folder": f"returns/{month}", "returns": [], "skipped": [], "missing": [], "duplicates": [],
            "wrong_period": [], "not_on_roster": [], "values": {}, "totals": {}, "rates": {},
-           "findings": [], "notes": []}
+           "findings": [], "notes": [], "not_evaluable": []}
     counted = {}
     for b in returns:
         spec, layout, read = b["spec"], b["layout"], b["read"]
@@ -100,12 +106,18 @@ def month_expected(month, returns, prev_read):
         if status == "counted":
             assert spec["township"] not in counted, spec["file"]
             counted[spec["township"]] = read
-            b["findings"] = file_findings(spec, layout, read, prev_read.get(spec["township"]), m)
+            prev = None if prev_read is None else prev_read.get(spec["township"])
+            b["findings"] = file_findings(spec, layout, read, prev, m)
             b["notes"] = [{**{k: n[k] for k in ("kind", "code", "column")}, "file": spec["file"],
                            "sheet": n["sheet"], "cell": n["cell"], "typed": n["typed"], "value": n["value"]}
                           for n in layout.notes]
         else:
             assert not layout.notes and not layout.invalid and not spec["expect"], spec["file"]
+    peer_findings(returns, counted)
+    out["not_evaluable"] = not_evaluable(counted, prev_read, earlier_months)
+    for b in returns:
+        spec = b["spec"]
+        status = spec["status"]
         out["returns"].append({
             "file": spec["file"], "township": spec["township"], "period": spec["period"],
             "filed": b["filed"].isoformat(), "status": status, "writer": WRITER_NAME[spec["writer"]],
@@ -138,7 +150,7 @@ def month_expected(month, returns, prev_read):
 def file_findings(spec, layout, read, prev, m):
     """R01-R12 by evaluating the rules, R13/R14 from the cells typed wrong; checked against spec."""
     got = ex.check_return(read, prev, m)
-    want = {tuple(e[:3]): len(e) > 3 for e in spec["expect"]}
+    want = {tuple(e[:3]): len(e) > 3 for e in spec["expect"] if e[0] != "R15"}
     if set(got) != set(want):
         raise AssertionError(f"{spec['file']}: rules give {sorted(got)}, scenario expects {sorted(want)}")
     out = []
@@ -156,14 +168,107 @@ def file_findings(spec, layout, read, prev, m):
     return out
 
 
+def peer_findings(returns, counted):
+    """R15 peers over the month's counted returns, checked against the specs; added to the files."""
+    got = set(ex.r15_peers(counted))
+    want = {}
+    for b in returns:
+        if b["spec"]["status"] == "counted":
+            for e in b["spec"]["expect"]:
+                if e[0] == "R15":
+                    want[(b["spec"]["township"], e[1])] = len(e) > 3
+    if got != set(want):
+        raise AssertionError(f"R15 peers give {sorted(got)}, scenario expects {sorted(want)}")
+    for b in returns:
+        spec, layout, read = b["spec"], b["layout"], b["read"]
+        if spec["status"] != "counted":
+            continue
+        for (t, code), secondary in sorted(want.items()):
+            if t != spec["township"]:
+                continue
+            a = layout.addr[code]
+            b["findings"].append({"rule": "R15", "method": "peers", "township": t, "code": code,
+                                  "column": "month", "file": spec["file"], "sheet": a["sheet"],
+                                  "cell": a["month"], "value": as_number(code, read[code][0]),
+                                  **({"secondary": True} if secondary else {})})
+    for code in ex.R15_INDICATORS:       # no peers entry in not_evaluable: every indicator has them
+        assert ex.r15_peer_stats(counted, code) is not None, code
+
+
+def not_evaluable(counted, prev_read, earlier_months):
+    """What a run (months in order, one store that starts empty) reports as not evaluable."""
+    out = []
+    if prev_read is None:
+        out += [{"rule": r, "reason": "no_previous_month"} for r in ("R11", "R12")]
+    out.append({"rule": "R15", "method": "history", "months": earlier_months})
+    if prev_read is not None:
+        for t in counted:
+            if t not in prev_read:
+                out += [{"rule": r, "reason": "township_not_in_previous_month", "township": t}
+                        for r in ("R11", "R12")]
+    return out
+
+
+def explanations(month, doc_month):
+    """The month's 审核说明 rows (for the CSV) and the states a correct tool gives them."""
+    rows, states = [], []
+    for e in EXPLANATIONS.get(month, []):
+        f = [x for x in doc_month["findings"] if (x["township"], x["rule"], x["code"], x["column"]) ==
+             (e["township"], e["rule"], e["code"], e["column"])]
+        assert len(f) == 1, e
+        vals = doc_month["values"][e["township"]]
+        codes = ex.expression_codes(e["rule"], e["code"])
+        shown = [(c, vals[c][e["column"]] + e.get("values", {}).get(c, 0)) for c in codes]
+        text = e["text"](dict(shown)) if callable(e["text"]) else e["text"]
+        stale = any(e.get("values", {}).get(c, 0) for c in codes)
+        state = ("not_explainable" if ex.SEVERITY[e["rule"]] == "error" else
+                 "stale" if stale else "stock_phrase" if text in ex.STOCK_PHRASES else
+                 "accepted" if e["status"] == "接受" else "pending")
+        assert state == e["state"], (e, state)
+        rows.append([e["township"], month, e["rule"], e["code"], COLUMN_CN[e["column"]],
+                     ex.values_text(shown), text, e["status"], e["by"], e["on"]])
+        states.append({"township": e["township"], "rule": e["rule"], "code": e["code"],
+                       "column": e["column"], "state": state})
+    return rows, states
+
+
+COLUMN_CN = {"month": "本月数", "ytd": "本年累计"}
+EXPLANATIONS_HEADER = ["乡镇", "报告期", "规则", "指标", "栏目", "数值", "说明", "状态", "审核人", "审核日期"]
+
+
+def explanations_bytes(rows):
+    """CSV as Excel saves 'CSV UTF-8': a BOM, CRLF line ends, quotes only where needed."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(EXPLANATIONS_HEADER)
+    w.writerows(rows)
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
 def build_expected(built, junk):
+    """-> (expected.json document, {month: 审核说明 rows})."""
     doc = {"county": COUNTY, "roster": [list(x) for x in ROSTER], "seed": SEED,
            "conventions": CONVENTIONS, "months": {}}
-    prev = {}
-    for month in MONTHS:
-        doc["months"][month], prev = month_expected(month, built[month], prev)
+    notes_rows = {}
+    prev = None
+    for i, month in enumerate(MONTHS):
+        doc["months"][month], prev = month_expected(month, built[month], prev, i)
         doc["months"][month]["skipped"] = [name for name, _ in junk.get(month, [])]
-    return doc
+        if month in EXPLANATIONS:
+            notes_rows[month], doc["months"][month]["explanations"] = explanations(month, doc["months"][month])
+            doc["months"][month]["explanations_file"] = EXPLANATIONS_FILE
+    return doc, notes_rows
+
+
+def write_explanations(root, notes_rows):
+    """Write each month's 审核说明 file beside the returns; -> {month: path}."""
+    out = {}
+    for month, rows in notes_rows.items():
+        path = os.path.join(root, "returns", month, EXPLANATIONS_FILE)
+        with open(path, "wb") as fh:
+            fh.write(explanations_bytes(rows))
+        out[month] = path
+    return out
 
 
 CONVENTIONS = {
@@ -174,13 +279,45 @@ CONVENTIONS = {
     "rates": "sum(num)/sum(den)*scale over townships where both parts are valid, rounded to 6 decimals; "
              "ytd uses the ytd of flow parts and the month of stock parts; 病床使用率 den = B03 x days "
              "(month: days in the month, ytd: days from 1 January)",
+    "runs": "the months are run in order 2026-08, 2026-09, 2026-10 with one history store that starts "
+            "empty; each run stores its month's accepted figures (the valid values of the counted "
+            "returns), and R11/R12 compare with last month's stored figures of the same township",
     "rule_columns": "R01, R04-R07: month and ytd columns (ytd only where all parts are flows); "
                     "R02, R03, R12: month (stocks); R08: B04 month and ytd; R09: C08 month only; "
-                    "R10, R11: ytd cell of flows; R11 and R12 compare with last month's counted return",
-    "findings": "R01 at C01, R02-R07 at the left-hand side, R09 at C08, R10/R11 at the ytd cell, "
-                "R12 at the stock's month cell, R13/R14 at the offending cell (skips: the checks and rates "
-                "that cannot be evaluated for that township because of it); 'secondary' marks a "
-                "finding that follows from another injected error in the same cell or row; R15 is not listed",
+                    "R10, R11: ytd cell of flows; R11 and R12 compare with last month's counted return "
+                    "(skipped where either value is null); R15: month column only",
+    "R08": "B04 > 1.05 x B03 x days (month: days in the month; ytd: days from 1 January to the month end, "
+           "with this month's B03)",
+    "R11": "flow: ytd != last month's ytd + month (in January ytd must equal month)",
+    "R12": "stock: last month's value > 0 and |month - last month| > 20% of last month",
+    "R15": "peers: every indicator except A01, C08, C09, C10, month column; over the counted returns "
+           "where the indicator and A01 are both valid and A01 > 0 (at least 8, else skip the indicator): "
+           "p = x / A01 (x as written: 万元 and 千克 with their decimals); med = median(p) (even count: "
+           "mean of the two middle values), MAD = median(|p - med|); z = 0.6745 |p - med| / MAD, or, "
+           "where MAD = 0, 0.7979 |p - med| / mean(|p - med|) (skip the indicator if that is 0 too); "
+           "a finding (method 'peers', at the month cell, severity warning) where z >= 3.5 and "
+           "|x - med x A01| >= 3. Every indicator has enough peers in every month. Method 'history' "
+           "(the township's own last months) needs 6 previous months: never evaluable here",
+    "findings": "R01 at C01, R02-R07 at the left-hand side, R08 at B04, R09 at C08, R10/R11 at the ytd "
+                "cell, R12 and R15 at the month cell, R13/R14 at the offending cell (skips: the checks and "
+                "rates that cannot be evaluated for that township because of it); 'secondary' marks a "
+                "finding that follows from another injected error in the same cell or row; R15 findings "
+                "carry method 'peers'; every finding of R01-R15 a correct run gives is listed",
+    "not_evaluable": "per month, what the run reports as not evaluable: {rule R11/R12, reason "
+                     "no_previous_month} when the store holds no last month; {rule R11/R12, reason "
+                     "township_not_in_previous_month, township} for a township counted this month without "
+                     "a counted return last month (none arise: 北关镇 is missing only in the last month); "
+                     "{rule R15, method history, months: earlier months in the store}. A single null value "
+                     "skips its check silently (see skips) and is not listed",
+    "explanations": "explanations_file (审核说明.csv, beside the returns; UTF-8 with BOM, CRLF; columns "
+                    "乡镇,报告期,规则,指标,栏目,数值,说明,状态,审核人,审核日期) is not a return: not read "
+                    "as one, not listed in skipped. explanations lists, in file order, the finding each row "
+                    "names (township, rule, code, column) and its state: accepted (a warning, 状态 接受, "
+                    "数值 equal to the return's values), stock_phrase (a phrase that explains nothing, e.g. "
+                    "核实无误: not accepted), not_explainable (an error: corrected, not explained), stale "
+                    "(数值 differ from the return's values). 数值 = the rule's expression codes in order of "
+                    "first appearance, for the finding's column, as 'C12=36; C01=32' (integers without "
+                    "decimals). Explanations annotate findings; they never remove them",
     "cells": "A1 notation in the file as written; sheet names as written",
 }
 
@@ -198,6 +335,11 @@ def readme_table(doc):
                          f"{'; '.join(r['injected']) or '—'} |")
         for name in mo["skipped"]:
             lines.append(f"| {month} | `{name}` | — | — | random bytes | skipped | not a workbook | — |")
+        if mo.get("explanations"):
+            rows = "; ".join(f"{e['township']} {e['rule']} {e['code']} {e['column']} → {e['state']}"
+                             for e in mo["explanations"])
+            lines.append(f"| {month} | `{mo['explanations_file']}` | — | {month} | generator (CSV UTF-8, "
+                         f"BOM, CRLF) | explanations | not a return | {rows} |")
         for t in mo["missing"]:
             lines.append(f"| {month} | (none) | {t} | — | — | missing | no return | — |")
     return "\n".join(lines)
@@ -215,7 +357,7 @@ def update_readme(root, doc):
 
 # -- main ----------------------------------------------------------------------------------------
 
-def self_check(built, doc):
+def self_check(built, doc, explained):
     records = []
     for month in MONTHS:
         for b in built[month]:
@@ -226,6 +368,8 @@ def self_check(built, doc):
                                 model=b["model"], layout=b["layout"], findings=b["findings"],
                                 notes=b["notes"], formula_values=fv))
     checker = selfcheck.run(records)
+    for month, path in explained.items():
+        selfcheck.check_explanations(checker, path, EXPLANATIONS_HEADER, doc["months"][month])
     for e in checker.errors:
         print("CHECK FAILED:", e, file=sys.stderr)
     if checker.errors:
@@ -250,14 +394,15 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="huizong_gen_") as workdir:
         built = write_returns(args.out, specs, junk, towns, workdir)
-    doc = build_expected(built, junk)
+    doc, notes_rows = build_expected(built, junk)
+    explained = write_explanations(args.out, notes_rows)
     with open(os.path.join(args.out, "expected.json"), "w", encoding="utf-8") as fh:
         json.dump(doc, fh, ensure_ascii=False, indent=1)
         fh.write("\n")
     update_readme(args.out, doc)
     print(f"wrote {sum(len(v) for v in built.values())} returns in {time.monotonic() - started:.1f}s")
     if not args.no_check:
-        self_check(built, doc)
+        self_check(built, doc, explained)
     print(f"done in {time.monotonic() - started:.1f}s")
 
 

@@ -1,4 +1,4 @@
-"""What a correct tool must find: values as read, totals, rates and rule findings (R01-R14).
+"""What a correct tool must find: values as read, totals, rates and rule findings (R01-R15).
 
 Everything here is computed from the generator's own data (integers in 1/SCALE units) and from the
 layout records, never by reading the written files back.
@@ -152,6 +152,10 @@ def checks_skipped(code, column):
         out.append(f"R10/R11 {code}")
     elif column == "month":
         out.append(f"R12 {code}")
+    if column == "month" and code == "A01":
+        out.append("R15 peers (every indicator)")
+    elif column == "month" and code in R15_INDICATORS:
+        out.append(f"R15 peers {code}")
     for name, num, den, _ in RATES:
         if code not in (num, den):
             continue
@@ -160,3 +164,95 @@ def checks_skipped(code, column):
         elif column == "month" or KIND[code] == "flow":
             out.append(f"{name} ({column})")
     return out
+
+
+# -- R15: statistical outliers ----------------------------------------------------------
+
+R15_EXCLUDED = ("A01", "C08", "C09", "C10")     # the denominator, and rare events (R09, not statistics)
+R15_INDICATORS = [c for c in CODES if c not in R15_EXCLUDED]
+R15_MIN_PEERS = 8
+R15_Z = 3.5
+R15_MIN_COUNT = 3
+
+
+def _median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    mid = n // 2
+    return xs[mid] if n % 2 else (xs[mid - 1] + xs[mid]) / 2
+
+
+def r15_peer_stats(counted, code):
+    """Per-capita peers of one indicator (month column) over counted returns.
+
+    counted: township -> vals (units). -> None when not evaluable, else dict with med, mad, meanad,
+    and rows: township -> (x, a01, p, z, deviation in counts)."""
+    from .form import SCALE
+    pts = {}
+    for t, v in counted.items():
+        x, a01 = v[code][0], v["A01"][0]
+        if x is None or a01 is None or a01 <= 0:
+            continue
+        x = x / SCALE[code]                      # the number as written (万元, 千克 with decimals)
+        pts[t] = (x, a01, x / a01)
+    if len(pts) < R15_MIN_PEERS:
+        return None
+    ps = [p for _, _, p in pts.values()]
+    med = _median(ps)
+    mad = _median([abs(p - med) for p in ps])
+    meanad = sum(abs(p - med) for p in ps) / len(ps)
+    if mad > 0:
+        scale, k = mad, 0.6745
+    elif meanad > 0:
+        scale, k = meanad, 0.7979
+    else:
+        return None
+    rows = {t: (x, a01, p, k * abs(p - med) / scale, abs(x - med * a01)) for t, (x, a01, p) in pts.items()}
+    return {"med": med, "mad": mad, "meanad": meanad, "n": len(pts), "rows": rows}
+
+
+def r15_peers(counted):
+    """-> [(township, code)] flagged by the peer method for one month."""
+    out = []
+    for code in R15_INDICATORS:
+        st = r15_peer_stats(counted, code)
+        if st is None:
+            continue
+        for t, (_, _, _, z, dev) in st["rows"].items():
+            if z >= R15_Z and dev >= R15_MIN_COUNT:
+                out.append((t, code))
+    return out
+
+
+# -- explanations (审核说明) --------------------------------------------------------------
+
+SEVERITY = {"R01": "error", "R02": "error", "R03": "error", "R04": "error", "R05": "warning",
+            "R06": "warning", "R07": "warning", "R08": "warning", "R09": "alert", "R10": "error",
+            "R11": "error", "R12": "warning", "R13": "error", "R14": "error", "R15": "warning"}
+STOCK_PHRASES = ("核实无误", "数据无误", "已核实", "经核实无误", "情况属实")
+
+
+def expression_codes(rule, code):
+    """The codes of the rule's expression behind a finding at `code`, in order of appearance."""
+    if rule == "R01":
+        return ["C02", "C03", "C01"]
+    for pairs in (PAIRS_STOCK.get(rule, []), PAIRS_FLOW.get(rule, [])):
+        for lhs, rhs in pairs:
+            if lhs == code:
+                return [lhs, rhs]
+    for lhs, rhs, _ in RATIO_LIMITS.get(rule, []):
+        if lhs == code:
+            return [lhs, rhs]
+    raise ValueError((rule, code))
+
+
+def plain_number(x):
+    """12 -> '12', 12.0 -> '12', 12.5 -> '12.5'."""
+    if isinstance(x, float) and x.is_integer():
+        x = int(x)
+    return str(x)
+
+
+def values_text(pairs):
+    """[(code, number)] -> 'C12=36; C01=32'."""
+    return "; ".join(f"{c}={plain_number(v)}" for c, v in pairs)

@@ -124,3 +124,40 @@ def run(records):
             checker.check_book(r["label"], path, r["writer"], r["model"], r["layout"],
                                r["findings"], r["notes"], r["formula_values"])
     return checker
+
+
+def check_explanations(checker, path, header, doc_month):
+    """The 审核说明 file: a BOM, CRLF line ends, the header, one row per listed explanation, each
+    naming a finding of the month, 数值 equal to the return's values unless the state is stale."""
+    import csv
+    import io
+    label = os.path.basename(path)
+    data = open(path, "rb").read()
+    if not data.startswith(b"\xef\xbb\xbf"):
+        checker.fail(label, "no UTF-8 BOM")
+    if data.count(b"\n") != data.count(b"\r\n") or not data.endswith(b"\r\n"):
+        checker.fail(label, "line ends are not CRLF")
+    rows = list(csv.reader(io.StringIO(data[3:].decode("utf-8"), newline="")))
+    if rows[0] != header:
+        checker.fail(label, f"header {rows[0]}")
+    listed = doc_month["explanations"]
+    if len(rows) - 1 != len(listed):
+        checker.fail(label, f"{len(rows) - 1} rows, expected.json lists {len(listed)}")
+    col = {"本月数": "month", "本年累计": "ytd"}
+    for row, e in zip(rows[1:], listed):
+        township, _, rule, code, column, shown = row[:6]
+        if (township, rule, code, col.get(column)) != (e["township"], e["rule"], e["code"], e["column"]):
+            checker.fail(label, f"row {row} is not {e}")
+            continue
+        if not any((f["township"], f["rule"], f["code"], f["column"]) == (township, rule, code, e["column"])
+                   for f in doc_month["findings"]):
+            checker.fail(label, f"row {row} names no finding")
+        vals = doc_month["values"][township]
+        parsed = {}
+        for part in shown.split("; "):
+            c, v = part.split("=")
+            parsed[c] = float(v)
+        same = all(vals[c][e["column"]] is not None and abs(vals[c][e["column"]] - v) < 1e-9
+                   for c, v in parsed.items())
+        if same == (e["state"] == "stale"):
+            checker.fail(label, f"row {row}: 数值 {'match' if same else 'differ'} but state {e['state']}")

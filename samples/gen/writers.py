@@ -130,15 +130,37 @@ def write_xlwt(model, path):
 FILTERS = {"ods": "ods", "xlsx": "xlsx:Calc Office Open XML"}
 
 
+# LibreOffice writes the name of the font it fell back to for CJK text into every rich-text run it
+# saves, so the files would depend on the fonts installed (DejaVu Sans without a CJK font, WenQuanYi
+# Micro Hei with fonts-wqy-microhei, ...). It runs with the system's fontconfig minus every font that
+# covers Chinese, so that the output is the same on any machine with the usual fonts.
+FONTS_CONF = """<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <selectfont><rejectfont>
+    <pattern><patelt name="lang"><string>zh-cn</string></patelt></pattern>
+    <pattern><patelt name="lang"><string>zh-tw</string></patelt></pattern>
+    <pattern><patelt name="lang"><string>ja</string></patelt></pattern>
+    <pattern><patelt name="lang"><string>ko</string></patelt></pattern>
+  </rejectfont></selectfont>
+</fontconfig>
+"""
+
+
 def soffice_convert(sources, fmt, outdir):
     """Convert files with one headless LibreOffice call, in a throw-away profile."""
     if not sources:
         return
     profile = tempfile.mkdtemp(prefix="lo_profile_huizong_")
     try:
+        fonts_conf = os.path.join(profile, "fonts.conf")
+        with open(fonts_conf, "w", encoding="utf-8") as fh:
+            fh.write(FONTS_CONF)
         cmd = [SOFFICE, "--headless", "--norestore", f"-env:UserInstallation=file://{profile}",
                "--convert-to", FILTERS[fmt], "--outdir", outdir, *sources]
-        res = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        env = dict(os.environ, FONTCONFIG_FILE=fonts_conf)
+        res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
         for src in sources:
             out = os.path.join(outdir, os.path.splitext(os.path.basename(src))[0] + "." + fmt)
             if not os.path.exists(out):
