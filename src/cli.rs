@@ -43,6 +43,9 @@ pub enum Command {
         /// 为有问题的乡镇各写一份退回修改通知 / write a feedback workbook for each township with findings
         #[arg(long)]
         feedback: Option<PathBuf>,
+        /// 历史库文件夹（跨月审核用，本月数据存入其中）/ the history store (default: OUT/history)
+        #[arg(long, value_name = "DIR")]
+        history: Option<PathBuf>,
         /// 语言 / language of the outputs and messages
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
@@ -61,6 +64,9 @@ pub enum Command {
         /// 报告期 YYYY-MM / the period; defaults to the one the return gives
         #[arg(long)]
         period: Option<String>,
+        /// 历史库文件夹 / the history store for the cross-month rules (default: out/history)
+        #[arg(long, value_name = "DIR")]
+        history: Option<PathBuf>,
         /// 语言 / language of the messages
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
@@ -86,10 +92,34 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
     },
+    /// 历史库：由往月文件夹一次建成 / the history store: build it from past months' folders
+    History {
+        #[command(subcommand)]
+        action: HistoryAction,
+    },
     /// 说明一条审核规则查什么、为什么 / print what a rule checks and why
     Explain {
         /// 规则编号，如 R11 / the rule's id, e.g. R01
         rule: String,
+        /// 配置文件 (TOML) / configuration file
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// 语言 / language
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryAction {
+    /// 由往月报表文件夹建成历史库（与逐月运行结果相同）/ build the store from past months' folders
+    Build {
+        /// 往月报表文件夹，每月一个 / the past months' folders, one a month
+        #[arg(required = true)]
+        folders: Vec<PathBuf>,
+        /// 历史库文件夹 / the history store
+        #[arg(long, value_name = "DIR", default_value = "out/history")]
+        history: PathBuf,
         /// 配置文件 (TOML) / configuration file
         #[arg(long)]
         config: Option<PathBuf>,

@@ -23,6 +23,8 @@ pub struct Candidate {
 pub struct Discovered {
     pub files: Vec<Candidate>,
     pub skipped: Vec<(String, Skip)>,
+    /// The county's explanations files found beside the returns (not returns themselves).
+    pub explanations: Vec<PathBuf>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +67,22 @@ pub fn candidate(path: &Path) -> Candidate {
     }
 }
 
+/// The name of the county's explanations file beside the returns (any spreadsheet or CSV
+/// extension): `审核说明.csv`, `审核说明.xlsx`, `explanations.csv`.
+pub const EXPLANATIONS_STEMS: &[&str] = &["审核说明", "explanations"];
+
+pub fn is_explanations(name: &str) -> bool {
+    let path = Path::new(name);
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_lowercase();
+    EXPLANATIONS_STEMS.contains(&stem.to_lowercase().as_str())
+        && SPREADSHEET_EXT.contains(&ext.as_str())
+}
+
 /// Lists `folder` (not recursively), sorted by name.
 pub fn discover(folder: &Path) -> Result<Discovered, DiscoverError> {
     let err = |source| DiscoverError {
@@ -91,6 +109,11 @@ pub fn discover(folder: &Path) -> Result<Discovered, DiscoverError> {
         };
         if let Some(s) = skip {
             out.skipped.push((name, s));
+            continue;
+        }
+        // The county's explanations (审核说明.csv) live beside the returns but are not one.
+        if is_explanations(&name) && entry.path().is_file() {
+            out.explanations.push(entry.path());
             continue;
         }
         // Follow links; a broken link or a directory is not a file to read.

@@ -8,6 +8,9 @@ use crate::render::Lang;
 /// (id, severity, what it checks, why) in Chinese and English, for the rules not in the config.
 const BUILT_IN: &[(&str, &str, &str, &str, &str)] = &[
     ("R10", "error", "流量指标的本年累计不得小于本月数；1月的本年累计应等于本月数。", "A flow's year-to-date figure is never below the month's; in January the two are equal.", "本年累计是1月至本月之和，小于本月数只可能是填反或漏填。/ A year-to-date total below the month is two columns swapped or a slip."),
+    ("R11", "error", "流量指标的本年累计应等于上月报送的本年累计加本月数；1月等于本月数。需要历史库中上月的数据，没有时报告“无法评估”。", "A flow's year to date equals last month's year to date plus this month (in January, this month). Needs last month in the history store; without it the rule is reported as not evaluable.", "累计数断档说明某月漏报、重报或改了上月数而没告诉县里。/ A break in the running total means a month was missed, counted twice, or changed without notice."),
+    ("R12", "warning", "时点指标（在管人数、床位等）较上月变动超过配置的比例（默认 20%）。", "A stock (people under management, beds…) moved by more than its configured share (20% by default) from last month.", "存量指标逐月变化缓慢，突变多为录入错误或口径变化，须核实说明。/ Stocks move slowly; a jump is usually a typo or a change of definition, to be explained."),
+    ("R15", "warning", "离群值：与本乡镇前 12 个月（至少 6 个月）比较，或按常住人口折算与同期其他乡镇比较，修正 z 分数 ≥ 3.5（≥ 5 为严重）；偏差小于下限（默认 3）的不报。罕见事件（死亡）由 R09 处理。", "Outliers: modified z-score ≥ 3.5 (≥ 5 strong) against the township's previous 12 months (at least 6), or against the other townships per head of population; deviations under a floor (3 by default) are not flagged. Rare events (deaths) go through R09.", "多打一个 0、填错单位、填成累计数，在合计里看不出来，在分布里一眼可见。/ A digit too many, a wrong unit or a cumulative figure in the month column hides in a total but stands out in a distribution."),
     ("R13", "error", "数值无效：负数、人数带小数、计数栏填百分数、非数字文字、没有保存结果的公式、错误值（#DIV/0! 等）。", "Invalid values: negatives, fractions in head-counts, percentages in counts, text, formulas without a stored result, error values.", "这些值无法计入合计，不更正会使全县数字偏小。/ They cannot be summed; left as they are, the county figure is too low."),
     ("R14", "error", "必填单元格为空。没有发生的须填 0。", "A required cell left blank; 0 must be written as 0.", "空白是缺报，不是 0：无法区分“没有”和“没填”。/ A blank is missing, not zero."),
     ("N01", "note", "数字以文本形式填写，已按数字读取。", "A number typed as text, read as a number.", "记录读法，供核对。/ Recorded so the reading can be checked."),
@@ -53,6 +56,9 @@ pub fn explain(id: &str, config: &Config, lang: Lang) -> Option<String> {
                     Builtin::YtdConsistent => "R10",
                     Builtin::InvalidValue => "R13",
                     Builtin::RequiredBlank => "R14",
+                    Builtin::CarriedForward => "R11",
+                    Builtin::StockChange => "R12",
+                    Builtin::Outlier => "R15",
                 };
                 builtin_row(key)
                     .map(|r| if zh { r.2 } else { r.3 }.to_string())

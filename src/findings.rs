@@ -85,6 +85,32 @@ pub struct Diff {
     pub winner: Option<f64>,
 }
 
+/// Why a rule could not be evaluated (never counted as passed).
+#[derive(Debug, Clone, PartialEq)]
+pub enum NotEvaluable {
+    /// No history store was given (`huizong check` without `--history`).
+    NoStore,
+    /// The store has no figures for the month before the run.
+    NoPreviousMonth,
+    /// The township had no counted return last month.
+    TownshipNotInPreviousMonth,
+    /// A file of the store could not be read.
+    StoreUnreadable(String),
+    /// R15 against the township's own history: too few earlier months in the store.
+    TooFewMonths { have: usize, need: usize },
+    /// R15 against peers: too few townships with the values this month.
+    TooFewPeers { have: usize, need: usize },
+}
+
+/// How an outlier was found (R15).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OutlierMethod {
+    /// Against the township's own previous months.
+    History { months: usize },
+    /// Against the other townships this month, per head of population.
+    Peers { townships: usize },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// A value read differently from how it was typed.
@@ -165,6 +191,29 @@ pub enum Kind {
     ExtensionMismatch { ext: String, actual: String },
     /// The table has no 本年累计 column: year-to-date figures are missing.
     YtdColumnMissing,
+    /// R11: 本年累计 is not last month's 本年累计 plus 本月数 (January: not 本月数).
+    CarriedForward {
+        month: f64,
+        ytd: f64,
+        /// Last month's 本年累计 (none in January).
+        previous_ytd: Option<f64>,
+    },
+    /// R12: a stock moved by more than its share from last month.
+    StockChange { value: f64, previous: f64, share: f64 },
+    /// R15: a value far from what its history or its peers lead to expect.
+    Outlier {
+        value: f64,
+        /// The expected range (in the indicator's unit).
+        low: f64,
+        high: f64,
+        z: f64,
+        strong: bool,
+        method: OutlierMethod,
+    },
+    /// A rule that needs something the run does not have: reported, never counted as passed.
+    NotEvaluable(NotEvaluable),
+    /// A value the form declares as a state, not an amount (`-2` = 未开展): not summed.
+    Sentinel { value: f64, meaning: String },
 }
 
 impl Kind {
@@ -213,6 +262,11 @@ impl Kind {
             FeedbackWorkbook { .. } => ("F25", Note),
             PeriodYearAssumed { .. } => ("F26", Notice),
             TemplateTownship { .. } => ("F27", Warning),
+            CarriedForward { .. } => ("R11", Error),
+            StockChange { .. } => ("R12", Warning),
+            Outlier { .. } => ("R15", Warning),
+            NotEvaluable(_) => ("R00", Notice),
+            Sentinel { .. } => ("N08", Note),
         }
     }
 }

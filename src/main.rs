@@ -15,6 +15,7 @@ fn main() {
             out,
             json,
             feedback,
+            history,
             lang,
             quiet,
         } => {
@@ -26,6 +27,7 @@ fn main() {
                 out,
                 json,
                 feedback,
+                history,
                 lang,
                 quiet,
             };
@@ -35,6 +37,7 @@ fn main() {
             files,
             config,
             period,
+            history,
             lang,
         } => {
             let lang = lang_of(lang);
@@ -44,9 +47,28 @@ fn main() {
                     files,
                     config,
                     period,
+                    history,
                     lang,
                 }),
             )
+        }
+        cli::Command::History {
+            action:
+                cli::HistoryAction::Build {
+                    folders,
+                    history,
+                    config,
+                    lang,
+                },
+        } => {
+            let lang = lang_of(lang);
+            let args = commands::history::Args {
+                folders,
+                config,
+                history,
+                lang,
+            };
+            (lang, commands::history::build(args))
         }
         cli::Command::Template {
             period,

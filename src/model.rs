@@ -131,6 +131,21 @@ impl Period {
         }
     }
 
+    /// The month before.
+    pub fn previous(self) -> Self {
+        if self.month <= 1 {
+            Self {
+                year: self.year - 1,
+                month: 12,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
     pub fn days_in_month(&self) -> u32 {
         match self.month {
             1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -308,6 +323,11 @@ impl Finding {
     pub fn with_rule(mut self, rule: &str, severity: Severity) -> Self {
         self.rule = rule.to_string();
         self.severity = severity;
+        self
+    }
+
+    pub fn with_at(mut self, at: Location) -> Self {
+        self.at = at;
         self
     }
 

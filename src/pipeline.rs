@@ -1,5 +1,6 @@
 //! The whole run, stage after stage: discover → scan (read, locate, normalise) → settle the
-//! returns → facts → checks → aggregates. Returns everything the reports need; writes nothing.
+//! returns → facts → the months before (history store) → checks → explanations → aggregates.
+//! Returns everything the reports need; writes nothing.
 
 use std::path::Path;
 
@@ -9,8 +10,11 @@ use crate::aggregate::{self, Aggregates};
 use crate::check;
 use crate::config::Config;
 use crate::discover::{self, DiscoverError};
+use crate::config::Builtin;
 use crate::facts::FactTable;
+use crate::history::{Past, Store};
 use crate::locate::{township::Roster, FormKeys};
+use crate::review::{self, Explanation};
 use crate::model::{Finding, Period};
 use crate::returns::{self, Assembly};
 
@@ -22,6 +26,19 @@ pub struct RunOutcome {
     pub aggregates: Aggregates,
     /// Every finding, sorted: severity, township, file, sheet, cell, rule.
     pub findings: Vec<Finding>,
+    /// What the run knew of the months before it.
+    pub past: Past,
+}
+
+/// What a run uses besides the returns.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The period, when given (else the one most returns give).
+    pub period: Option<Period>,
+    /// The history store the cross-month rules read (R11, R12, R15).
+    pub history: Option<Store>,
+    /// Explanations (审核说明) recorded by the county.
+    pub explanations: Vec<Explanation>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,13 +52,13 @@ pub enum RunError {
 }
 
 /// Consolidates the returns in `folder`.
-pub fn run(folder: &Path, config: &Config, period: Option<Period>) -> Result<RunOutcome, RunError> {
+pub fn run(folder: &Path, config: &Config, context: &Context) -> Result<RunOutcome, RunError> {
     let found = discover::discover(folder)?;
     run_discovered(
         found,
         &folder.display().to_string(),
         config,
-        period,
+        context,
         &|_| {},
     )
 }
@@ -50,17 +67,21 @@ pub fn run(folder: &Path, config: &Config, period: Option<Period>) -> Result<Run
 pub fn run_files(
     files: &[std::path::PathBuf],
     config: &Config,
-    period: Option<Period>,
+    context: &Context,
 ) -> Result<RunOutcome, RunError> {
     let found = || discover::Discovered {
         files: files.iter().map(|p| discover::candidate(p)).collect(),
         skipped: Vec::new(),
+        explanations: Vec::new(),
     };
-    match run_discovered(found(), "the files given", config, period, &|_| {}) {
+    match run_discovered(found(), "the files given", config, context, &|_| {}) {
         // No file gives a period (all unreadable, say): their findings are still the answer.
         Err(RunError::NoPeriod(_)) => {
-            let none = Period::new(1900, 1);
-            run_discovered(found(), "the files given", config, none, &|_| {})
+            let none = Context {
+                period: Period::new(1900, 1),
+                ..context.clone()
+            };
+            run_discovered(found(), "the files given", config, &none, &|_| {})
         }
         other => other,
     }
@@ -71,7 +92,7 @@ pub fn run_discovered(
     found: discover::Discovered,
     what: &str,
     config: &Config,
-    period: Option<Period>,
+    context: &Context,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<RunOutcome, RunError> {
     let keys = FormKeys::new(config);
@@ -86,14 +107,27 @@ pub fn run_discovered(
             s
         })
         .collect();
-    let mut assembly = returns::assemble(scanned, period, found.skipped, config, &roster);
+    let mut assembly = returns::assemble(scanned, context.period, found.skipped, config, &roster);
     let period = assembly
         .period
         .ok_or_else(|| RunError::NoPeriod(what.to_string()))?;
     // The facts move into the table, which keeps them as the source of every value.
     let table = FactTable::build(std::mem::take(&mut assembly.facts), config)?;
+    // R15 looks furthest back; the others need last month only.
+    let window = config
+        .builtin_check(Builtin::Outlier)
+        .map_or(1, |c| c.outlier.window.max(1));
+    let past = match &context.history {
+        Some(store) => Past::load(store, period, window),
+        None => Past::default(),
+    };
     let mut findings = assembly.findings.clone();
-    findings.extend(check::run(&table, config, period));
+    findings.extend(check::run(&table, config, period, &past));
+    // Explanations: those townships wrote in feedback workbooks, then the county's file, whose
+    // decisions come last and so win.
+    let mut explanations = std::mem::take(&mut assembly.explanations);
+    explanations.extend(context.explanations.iter().cloned());
+    review::apply(&mut findings, &explanations, period);
     let aggregates = aggregate::aggregate(&table, config, period)?;
     sort_findings(&mut findings);
     Ok(RunOutcome {
@@ -102,6 +136,7 @@ pub fn run_discovered(
         table,
         aggregates,
         findings,
+        past,
     })
 }
 

@@ -1,40 +1,99 @@
-//! Configured expression checks, evaluated by polars' SQL expression parser on the wide table:
-//! a row whose expression is null (a value missing) is skipped, never counted as passed.
+//! Configured expression checks, parsed by polars' SQL expression parser and evaluated on the
+//! check frame (`frame.rs`): a row whose expression is null (a value missing) is skipped, never
+//! counted as passed; a check that cannot be evaluated at all is reported as such.
+
+use std::sync::Arc;
 
 use polars::prelude::*;
-use regex::Regex;
-use std::sync::OnceLock;
 
-use crate::config::{expr, Columns, Config, IndicatorKind};
+use super::frame::{previous_column, rate_column, rate_has_flow};
+use crate::config::expr::{Ref, PREVIOUS, RATE};
+use crate::config::{Columns, Config, IndicatorKind, Missing};
 use crate::facts::{wide_name, FactTable};
-use crate::findings::Kind;
+use crate::findings::{Kind, NotEvaluable};
 use crate::model::{Column as ValueColumn, Finding, Location};
 
-/// Rewrites the codes of an expression into the wide table's column names for `column`.
-fn for_column(sql: &str, config: &Config, column: ValueColumn) -> String {
-    static IDENT: OnceLock<Regex> = OnceLock::new();
-    let re =
-        IDENT.get_or_init(|| Regex::new(r"\b[A-Za-z_][A-Za-z0-9_]*\b").expect("constant regex"));
+/// The frame's column a reference reads in a column of the form.
+fn column_of(config: &Config, r: &Ref, column: ValueColumn) -> Option<String> {
+    match r {
+        Ref::Code(c) => Some(wide_name(c, column, config.indicator(c)?.kind)),
+        Ref::Previous(c) => Some(previous_column(c, column, config.indicator(c)?.kind)),
+        Ref::Rate(i) => {
+            let flow = rate_has_flow(config, config.rates.get(*i)?);
+            Some(rate_column(
+                *i,
+                if flow { column } else { ValueColumn::Month },
+            ))
+        }
+        Ref::Unknown(_) => None,
+    }
+}
+
+/// The SQL with each placeholder replaced by its frame column.
+fn for_column(sql: &str, config: &Config, refs: &[Ref], column: ValueColumn) -> String {
+    static IDENT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = IDENT.get_or_init(|| {
+        regex::Regex::new(r"\b[A-Za-z_][A-Za-z0-9_]*\b").expect("constant regex")
+    });
     re.replace_all(sql, |c: &regex::Captures| {
         let id = &c[0];
-        match config.indicator(id) {
-            Some(ind) => wide_name(id, column, ind.kind),
-            None => id.to_string(),
-        }
+        let r = refs.iter().find(|r| match r {
+            Ref::Code(code) => code == id,
+            Ref::Previous(code) => id.strip_suffix(PREVIOUS) == Some(code.as_str()),
+            Ref::Rate(i) => id.strip_prefix(RATE) == Some(i.to_string().as_str()),
+            Ref::Unknown(_) => false,
+        });
+        r.and_then(|r| column_of(config, r, column))
+            .unwrap_or_else(|| id.to_string())
     })
     .into_owned()
 }
 
-pub fn evaluate(table: &FactTable, config: &Config, index: usize, out: &mut Vec<Finding>) {
+/// A reference's label in messages and explanations: the code, `A05@-1`, or the rate's name.
+pub fn label(config: &Config, r: &Ref) -> String {
+    match r {
+        Ref::Code(c) | Ref::Unknown(c) => c.clone(),
+        Ref::Previous(c) => format!("{c}@-1"),
+        Ref::Rate(i) => config
+            .rates
+            .get(*i)
+            .map(|r| r.name.get_ref().clone())
+            .unwrap_or_default(),
+    }
+}
+
+pub fn evaluate(
+    table: &FactTable,
+    frame: &DataFrame,
+    config: &Config,
+    index: usize,
+    has_previous: bool,
+    out: &mut Vec<Finding>,
+) {
     let check = &config.checks[index];
     let Some((text, must_hold)) = check.expression() else {
         return;
     };
-    let codes = expr::identifiers(text);
-    let has_flow = codes.iter().any(|c| {
-        config
+    let prepared = config.prepare(text);
+    if !has_previous && prepared.refs.iter().any(|r| matches!(r, Ref::Previous(_))) {
+        out.push(
+            Finding::new(
+                Kind::NotEvaluable(NotEvaluable::NoPreviousMonth),
+                Location::default(),
+            )
+            .with_rule(check.id(), crate::model::Severity::Notice),
+        );
+        return;
+    }
+    let has_flow = prepared.refs.iter().any(|r| match r {
+        Ref::Code(c) | Ref::Previous(c) => config
             .indicator(c)
-            .is_some_and(|i| i.kind == IndicatorKind::Flow)
+            .is_some_and(|i| i.kind == IndicatorKind::Flow),
+        Ref::Rate(i) => config
+            .rates
+            .get(*i)
+            .is_some_and(|r| rate_has_flow(config, r)),
+        Ref::Unknown(_) => false,
     });
     let columns: &[ValueColumn] = match check.columns {
         Columns::Month => &[ValueColumn::Month],
@@ -43,11 +102,16 @@ pub fn evaluate(table: &FactTable, config: &Config, index: usize, out: &mut Vec<
         Columns::Both => &[ValueColumn::Month],
     };
     for column in columns {
-        let sql = for_column(&expr::to_sql(text), config, *column);
-        match failing_rows(table, &sql, must_hold) {
+        let sql = for_column(&prepared.sql, config, &prepared.refs, *column);
+        let used: Vec<String> = prepared
+            .refs
+            .iter()
+            .filter_map(|r| column_of(config, r, *column))
+            .collect();
+        match failing_rows(frame, &sql, must_hold, check.tolerance, check.missing, &used) {
             Ok(rows) => {
                 for row in rows {
-                    out.push(finding(table, config, index, &codes, *column, row));
+                    out.push(finding(table, frame, config, index, &prepared.refs, *column, row));
                 }
             }
             Err(e) => {
@@ -61,16 +125,62 @@ pub fn evaluate(table: &FactTable, config: &Config, index: usize, out: &mut Vec<
     }
 }
 
-/// Rows of the wide table where the check fails.
-fn failing_rows(table: &FactTable, sql: &str, must_hold: bool) -> PolarsResult<Vec<usize>> {
-    if table.wide.height() == 0 {
+/// Comparisons read with a rounding tolerance: values within `t` of each other are equal.
+fn tolerate(e: Expr, t: f64) -> Expr {
+    match e {
+        Expr::BinaryExpr { left, op, right } => {
+            let (l, r) = (Arc::unwrap_or_clone(left), Arc::unwrap_or_clone(right));
+            let d = || l.clone() - r.clone();
+            match op {
+                Operator::And | Operator::Or | Operator::LogicalAnd | Operator::LogicalOr => {
+                    Expr::BinaryExpr {
+                        left: Arc::new(tolerate(l, t)),
+                        op,
+                        right: Arc::new(tolerate(r, t)),
+                    }
+                }
+                Operator::Eq => d().lt_eq(lit(t)).and(d().gt_eq(lit(-t))),
+                Operator::NotEq => d().gt(lit(t)).or(d().lt(lit(-t))),
+                Operator::Lt => d().lt(lit(-t)),
+                Operator::LtEq => d().lt_eq(lit(t)),
+                Operator::Gt => d().gt(lit(t)),
+                Operator::GtEq => d().gt_eq(lit(-t)),
+                op => Expr::BinaryExpr {
+                    left: Arc::new(l),
+                    op,
+                    right: Arc::new(r),
+                },
+            }
+        }
+        other => other,
+    }
+}
+
+/// Rows of the frame where the check fails.
+fn failing_rows(
+    frame: &DataFrame,
+    sql: &str,
+    must_hold: bool,
+    tolerance: f64,
+    missing: Missing,
+    used: &[String],
+) -> PolarsResult<Vec<usize>> {
+    if frame.height() == 0 {
         return Ok(Vec::new());
     }
-    let e = polars::sql::sql_expr(sql)?;
-    let result = table
-        .wide
-        .clone()
-        .lazy()
+    let mut e = polars::sql::sql_expr(sql)?;
+    if tolerance > 0.0 {
+        e = tolerate(e, tolerance);
+    }
+    let mut lazy = frame.clone().lazy();
+    if missing == Missing::Zero {
+        lazy = lazy.with_columns(
+            used.iter()
+                .map(|c| col(c.as_str()).fill_null(lit(0.0)).alias(c.as_str()))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let result = lazy
         .select([e.cast(DataType::Boolean).alias("ok")])
         .collect()?;
     let ok = result.column("ok")?.bool()?.clone();
@@ -83,25 +193,42 @@ fn failing_rows(table: &FactTable, sql: &str, must_hold: bool) -> PolarsResult<V
         .collect())
 }
 
+fn frame_value(frame: &DataFrame, row: usize, column: &str) -> Option<f64> {
+    match frame.column(column).ok()?.get(row).ok()? {
+        AnyValue::Float64(v) => Some(v),
+        _ => None,
+    }
+}
+
 fn finding(
     table: &FactTable,
+    frame: &DataFrame,
     config: &Config,
     index: usize,
-    codes: &[String],
+    refs: &[Ref],
     column: ValueColumn,
     row: usize,
 ) -> Finding {
     let check = &config.checks[index];
     let township = table.townships.get(row).cloned().unwrap_or_default();
-    let values: Vec<(String, f64)> = codes
+    let values: Vec<(String, f64)> = refs
         .iter()
-        .filter_map(|c| {
-            let kind = config.indicator(c)?.kind;
-            Some((c.clone(), table.value(row, &wide_name(c, column, kind))?))
+        .filter_map(|r| {
+            let name = column_of(config, r, column)?;
+            Some((label(config, r), frame_value(frame, row, &name)?))
         })
         .collect();
-    // The finding points at the first indicator the check names (its left-hand side).
-    let first = codes.first().cloned().unwrap_or_default();
+    // The finding points at the first indicator the check names (its left-hand side); a rate
+    // points at its numerator.
+    let first = match refs.first() {
+        Some(Ref::Code(c) | Ref::Previous(c)) => c.clone(),
+        Some(Ref::Rate(i)) => config
+            .rates
+            .get(*i)
+            .map(|r| r.numerator.get_ref().clone())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
     let first_column = match config.indicator(&first).map(|i| i.kind) {
         Some(IndicatorKind::Flow) => column,
         _ => ValueColumn::Month,
@@ -121,4 +248,26 @@ fn finding(
     .with_township(Some(township))
     .with_code(Some(first))
     .with_column(Some(column))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holds(sql: &str, a: f64, b: f64, t: f64) -> Option<bool> {
+        let df = df!("a" => [a], "b" => [b]).expect("frame");
+        let e = tolerate(polars::sql::sql_expr(sql).expect("sql"), t);
+        let out = df.lazy().select([e.alias("ok")]).collect().expect("eval");
+        out.column("ok").expect("ok").bool().expect("bool").get(0)
+    }
+
+    #[test]
+    fn tolerance_makes_near_values_equal() {
+        assert_eq!(holds("a = b", 10.004, 10.0, 0.01), Some(true));
+        assert_eq!(holds("a = b", 10.02, 10.0, 0.01), Some(false));
+        assert_eq!(holds("a <= b", 10.01, 10.0, 0.01), Some(true));
+        assert_eq!(holds("a > b", 10.01, 10.0, 0.01), Some(false));
+        assert_eq!(holds("a > b AND b > 0", 10.5, 10.0, 0.01), Some(true));
+        assert_eq!(holds("a <> b", 10.005, 10.0, 0.01), Some(false));
+    }
 }

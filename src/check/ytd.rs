@@ -1,4 +1,5 @@
-//! R10: a flow's 本年累计 is never below its 本月数, and in January the two are equal.
+//! R10: a flow's 本年累计 is never below its 本月数 (and, when R11 is not configured, in January
+//! the two are equal).
 
 use crate::config::{Builtin, Config, IndicatorKind};
 use crate::facts::FactTable;
@@ -9,6 +10,9 @@ pub fn evaluate(table: &FactTable, config: &Config, period: Period, out: &mut Ve
     let Some(check) = config.builtin_check(Builtin::YtdConsistent) else {
         return;
     };
+    // In January 本年累计 = 本月数 is R11's first month when R11 is configured.
+    let january_here =
+        period.month == 1 && config.builtin_check(Builtin::CarriedForward).is_none();
     for ind in config
         .indicators
         .iter()
@@ -23,7 +27,7 @@ pub fn evaluate(table: &FactTable, config: &Config, period: Period, out: &mut Ve
                 continue;
             };
             let tolerance = 0.5 * 10f64.powi(-(ind.decimals as i32));
-            let kind = if period.month == 1 && (ytd - month).abs() >= tolerance {
+            let kind = if january_here && (ytd - month).abs() >= tolerance {
                 Kind::JanuaryYtd { month, ytd }
             } else if ytd + tolerance <= month {
                 Kind::YtdBelowMonth { month, ytd }

@@ -15,6 +15,8 @@ pub struct Args {
     pub files: Vec<PathBuf>,
     pub config: Option<PathBuf>,
     pub period: Option<String>,
+    /// The history store for the cross-month rules (default `out/history`).
+    pub history: Option<PathBuf>,
     pub lang: Lang,
 }
 
@@ -28,7 +30,19 @@ pub fn check(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         .unwrap_or_default();
     let config = super::find_config(args.config.clone(), &near, lang)?;
     let period = super::parse_period(args.period.as_deref(), lang)?;
-    let outcome = pipeline::run_files(&args.files, &config, period)?;
+    let explanations = huizong::discover::discover(&near)
+        .map(|d| d.explanations)
+        .unwrap_or_default();
+    let context = pipeline::Context {
+        period,
+        history: Some(huizong::history::Store::new(
+            args.history
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("out").join("history")),
+        )),
+        explanations: super::load_explanations(&explanations, &config, lang),
+    };
+    let outcome = pipeline::run_files(&args.files, &config, &context)?;
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     let mut failing = false;
@@ -38,8 +52,11 @@ pub fn check(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         .iter()
         .filter(|f| f.severity != Severity::Note && !matches!(f.kind, Kind::Missing))
     {
-        failing |= f.severity.fails_run();
+        failing |= f.severity.fails_run() && f.review.as_ref().is_none_or(|r| r.state.is_open());
         let mut text = render::line(f, &config, lang);
+        if let Some(r) = &f.review {
+            text.push_str(&format!("\n  {}", render::review(r, lang)));
+        }
         if let Some(h) = render::hint(f, &config, lang) {
             text.push_str(&format!("\n  hint: {h}"));
         }

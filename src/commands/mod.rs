@@ -1,6 +1,7 @@
 //! One thin file per subcommand: parse arguments into library calls, print for people.
 
 pub mod check;
+pub mod history;
 pub mod run;
 pub mod template;
 
@@ -52,6 +53,35 @@ pub fn parse_period(
         })?)),
         None => Ok(None),
     }
+}
+
+/// The county's explanations from the files found beside the returns. A file that cannot be
+/// read is said on stderr, by name, and the run goes on without it.
+pub fn load_explanations(
+    files: &[PathBuf],
+    config: &Config,
+    lang: Lang,
+) -> Vec<huizong::review::Explanation> {
+    let mut out = Vec::new();
+    for f in files {
+        match huizong::review::load(f, &config.limits) {
+            Ok(mut e) => out.append(&mut e),
+            Err(e) => eprintln!(
+                "{}：{}（{e}）",
+                lang.t("审核说明文件无法读取，本次未使用", "explanations file not read"),
+                f.display()
+            ),
+        }
+    }
+    out
+}
+
+/// Whether the outcome makes the run exit with status 1: an error, or an alert nobody has
+/// accepted an explanation for.
+pub fn fails(outcome: &huizong::pipeline::RunOutcome) -> bool {
+    outcome.findings.iter().any(|f| {
+        f.severity.fails_run() && f.review.as_ref().is_none_or(|r| r.state.is_open())
+    })
 }
 
 /// `huizong explain RULE`: what a rule checks and why (the built-in form without `--config`).

@@ -19,6 +19,8 @@ pub struct Args {
     pub out: PathBuf,
     pub json: Option<PathBuf>,
     pub feedback: Option<PathBuf>,
+    /// The history store; `<out>/history` when not given.
+    pub history: Option<PathBuf>,
     pub lang: Lang,
     pub quiet: bool,
 }
@@ -43,6 +45,16 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         }
     })?;
     let found = huizong::discover::discover(&args.folder)?;
+    let store = huizong::history::Store::new(
+        args.history
+            .clone()
+            .unwrap_or_else(|| args.out.join("history")),
+    );
+    let context = pipeline::Context {
+        period,
+        history: Some(store.clone()),
+        explanations: super::load_explanations(&found.explanations, &config, lang),
+    };
     let bar = progress_bar(found.files.len() as u64, args.quiet);
     let tick = |n: usize| {
         // Shown only for runs that last: drawn once a second has passed.
@@ -55,7 +67,7 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         found,
         &args.folder.display().to_string(),
         &config,
-        period,
+        &context,
         &tick,
     )?;
     bar.finish_and_clear();
@@ -85,6 +97,13 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         report::write_atomically(json_path, serde_json::to_string_pretty(&v)?.as_bytes())?;
     }
 
+    // The month's accepted figures go to the history store, replacing an earlier run's.
+    store.save(&huizong::history::Figures::from_table(
+        outcome.period,
+        &outcome.table,
+    ))?;
+    let fill_in = write_fill_in(&args.out, &outcome, &config, lang)?;
+
     let feedback_written = match &args.feedback {
         Some(dir) => write_feedback(dir, &args.folder, &outcome, &config, lang)?,
         None => 0,
@@ -101,6 +120,9 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
             // A closed pipe (`| head`) is not a failure.
             if writeln!(o, "{}", render::line(f, &config, lang)).is_err() {
                 return Ok(exit_status(&outcome));
+            }
+            if let Some(r) = &f.review {
+                let _ = writeln!(o, "  {}", render::review(r, lang));
             }
         }
     }
@@ -143,6 +165,20 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         lang.t("错误与警示（按规则）", "errors and alerts by rule"),
         if rules.is_empty() { "-".into() } else { rules }
     );
+    let _ = writeln!(
+        o,
+        "{}: {}",
+        lang.t("历史库", "history"),
+        store.dir().display()
+    );
+    if let Some(path) = &fill_in {
+        let _ = writeln!(
+            o,
+            "{}: {}",
+            lang.t("审核说明待填表", "explanations to fill in"),
+            path.display()
+        );
+    }
     if let Some(dir) = &args.feedback {
         let _ = writeln!(
             o,
@@ -222,8 +258,37 @@ fn write_feedback(
     Ok(written)
 }
 
+/// The findings that may stand with an explanation, as a CSV the statistician fills in and saves
+/// beside the returns as `审核说明.csv` (UTF-8 with BOM, so that Excel opens it in Chinese).
+fn write_fill_in(
+    out: &std::path::Path,
+    outcome: &pipeline::RunOutcome,
+    config: &huizong::config::Config,
+    lang: Lang,
+) -> Result<Option<PathBuf>, Box<dyn std::error::Error>> {
+    let rows = huizong::review::template_rows(&outcome.findings, outcome.period);
+    if rows.is_empty() {
+        return Ok(None);
+    }
+    let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
+    w.write_record(huizong::review::TEMPLATE_HEADER)?;
+    for r in &rows {
+        w.write_record(r)?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.to_string())?;
+    let name = format!(
+        "{}_{}_{}.csv",
+        report::safe_file_name(&config.county),
+        outcome.period,
+        lang.t("审核说明待填", "explanations_to_fill_in")
+    );
+    let path = out.join(name);
+    report::write_atomically(&path, &bytes)?;
+    Ok(Some(path))
+}
+
 fn exit_status(outcome: &pipeline::RunOutcome) -> i32 {
-    if outcome.findings.iter().any(|f| f.severity.fails_run()) {
+    if super::fails(outcome) {
         EXIT_FINDINGS
     } else {
         EXIT_OK

@@ -1,5 +1,74 @@
 //! The expression language of checks: SQL expressions over indicator codes, as polars parses
-//! them, with the spellings people paste from audit tables (≤ ≥ ≠, 且/或, ==) accepted.
+//! them, with the spellings people paste from audit tables (≤ ≥ ≠, 且/或, ==) accepted, rates
+//! named by their name (`病床使用率 <= 105`) and last month's value written `A05@-1`.
+
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// What a name in an expression refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ref {
+    /// An indicator's value in the column the check is evaluated on.
+    Code(String),
+    /// The indicator's value last month (`A05@-1`), from the history store.
+    Previous(String),
+    /// A rate of the configuration, by index, computed from its parts.
+    Rate(usize),
+    /// A name that is none of these (a configuration error).
+    Unknown(String),
+}
+
+/// An expression made ready for polars: the SQL text with every reference written as a
+/// placeholder identifier (`A05`, `A05__p1`, `rate__3`), and the references in order of first
+/// appearance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    pub sql: String,
+    pub refs: Vec<Ref>,
+}
+
+/// The suffix of last month's column of a code.
+pub const PREVIOUS: &str = "__p1";
+/// The prefix of a rate's placeholder.
+pub const RATE: &str = "rate__";
+
+/// Rewrites an expression for polars. `rates` are the configured rates' names; `is_code` tells
+/// indicator codes.
+pub fn prepare(expr: &str, rates: &[&str], is_code: &dyn Fn(&str) -> bool) -> Prepared {
+    static PREV: OnceLock<Regex> = OnceLock::new();
+    let prev = PREV.get_or_init(|| {
+        Regex::new(r"([A-Za-z_][A-Za-z0-9_]*)\s*@\s*-\s*1\b").expect("constant regex")
+    });
+    let mut sql = to_sql(expr);
+    // Longest names first, so that a rate whose name holds another's is taken whole.
+    let mut order: Vec<usize> = (0..rates.len()).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(rates[*i].chars().count()));
+    for i in order {
+        if !rates[i].is_empty() {
+            sql = sql.replace(rates[i], &format!(" {RATE}{i} "));
+        }
+    }
+    let sql = prev.replace_all(&sql, format!("${{1}}{PREVIOUS}")).into_owned();
+    let refs = identifiers(&sql)
+        .into_iter()
+        .map(|id| {
+            if let Some(code) = id.strip_suffix(PREVIOUS).filter(|c| is_code(c)) {
+                Ref::Previous(code.to_string())
+            } else if let Some(i) = id
+                .strip_prefix(RATE)
+                .and_then(|n| n.parse::<usize>().ok())
+                .filter(|i| *i < rates.len())
+            {
+                Ref::Rate(i)
+            } else if is_code(&id) {
+                Ref::Code(id)
+            } else {
+                Ref::Unknown(id)
+            }
+        })
+        .collect();
+    Prepared { sql, refs }
+}
 
 /// Words an expression may use besides indicator codes.
 const KEYWORDS: &[&str] = &[
@@ -69,6 +138,24 @@ mod tests {
         assert_eq!(to_sql("A07 ≤ A06"), "A07 <= A06");
         assert_eq!(to_sql("C02 + C03 == C01"), "C02 + C03 = C01");
         assert_eq!(to_sql("A01≠0且A02≥1"), "A01<>0 AND A02>=1");
+    }
+
+    #[test]
+    fn rates_and_last_month() {
+        let is_code = |c: &str| c.len() == 3 && c.starts_with(['A', 'B']);
+        let p = prepare("病床使用率 ≤ 105 且 A05 >= A05@-1", &["床位", "病床使用率"], &is_code);
+        assert_eq!(
+            p.refs,
+            vec![
+                Ref::Rate(1),
+                Ref::Code("A05".into()),
+                Ref::Previous("A05".into())
+            ]
+        );
+        assert!(p.sql.contains("rate__1") && p.sql.contains("A05__p1"));
+        assert!(polars::sql::sql_expr(&p.sql).is_ok(), "{}", p.sql);
+        let p = prepare("X01 > 0", &[], &is_code);
+        assert_eq!(p.refs, vec![Ref::Unknown("X01".into())]);
     }
 
     #[test]

@@ -64,7 +64,20 @@ pub struct Form {
     /// Returns are due by this day of the following month (填报日期 on or before it is on time).
     #[serde(default = "default_deadline")]
     pub deadline_day: u32,
+    /// Values the form gives a meaning (`-2` for 未开展): never summed, never checked, noted.
+    #[serde(default)]
+    pub sentinels: Vec<Sentinel>,
     pub labels: Labels,
+}
+
+/// A value that stands for a state, not an amount.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sentinel {
+    pub value: f64,
+    pub meaning: String,
+    #[serde(default)]
+    pub meaning_en: Option<String>,
 }
 
 fn default_scan_rows() -> u32 {
@@ -95,6 +108,12 @@ pub struct Indicator {
     /// Whether a blank 本月数 is an R14 error (default true).
     #[serde(default = "yes")]
     pub required: bool,
+    /// Whether R15 looks for outliers in it (rare events such as deaths go through R09).
+    #[serde(default = "yes")]
+    pub outliers: bool,
+    /// A stock's largest ordinary change from last month (R12), instead of the check's `share`.
+    #[serde(default)]
+    pub max_change: Option<f64>,
 }
 
 fn yes() -> bool {
@@ -154,9 +173,29 @@ pub enum Columns {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Builtin {
+    /// R10: 本年累计 ≥ 本月数.
     YtdConsistent,
+    /// R13.
     InvalidValue,
+    /// R14.
     RequiredBlank,
+    /// R11: 本年累计 = last month's 本年累计 + 本月数 (January: = 本月数).
+    CarriedForward,
+    /// R12: a stock moving by more than `share` of last month's value.
+    StockChange,
+    /// R15: outliers against the township's own history and against its peers.
+    Outlier,
+}
+
+/// What a missing value does to an expression check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Missing {
+    /// The check is skipped for that township (the blank is reported by R14).
+    #[default]
+    Skip,
+    /// A missing value counts as 0.
+    Zero,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -178,6 +217,80 @@ pub struct Check {
     pub message: Option<String>,
     #[serde(default)]
     pub message_en: Option<String>,
+    /// Rounding tolerance of the comparisons (0.01 for 万元 with two decimals): a comparison
+    /// that misses by no more than this holds (`fail_if`: fails only beyond it).
+    #[serde(default)]
+    pub tolerance: f64,
+    /// What a missing value does: skip the check there (default) or count as 0.
+    #[serde(default)]
+    pub missing: Missing,
+    /// R12: the share of last month's value a stock may move by (default 0.2).
+    #[serde(default)]
+    pub share: Option<f64>,
+    /// R15 parameters (`[checks.outlier]`); see `default_form.toml`.
+    #[serde(default)]
+    pub outlier: OutlierParams,
+}
+
+/// R15: modified z-scores against the township's own months and against its peers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OutlierParams {
+    /// |z| at or above which a value is an outlier.
+    #[serde(default = "z_warn")]
+    pub z: f64,
+    /// |z| at or above which it is a strong one.
+    #[serde(default = "z_strong")]
+    pub z_strong: f64,
+    /// How many previous months the township's own history looks at.
+    #[serde(default = "window")]
+    pub window: usize,
+    /// How many of them it needs.
+    #[serde(default = "min_months")]
+    pub min_months: usize,
+    /// How many townships the peer comparison needs.
+    #[serde(default = "min_peers")]
+    pub min_peers: usize,
+    /// A deviation smaller than this (in the indicator's unit) is never an outlier, so that
+    /// small counts are not flagged for moving from 0 to 1.
+    #[serde(default = "min_deviation")]
+    pub min_deviation: f64,
+    /// The indicator per-capita comparisons divide by (resident population).
+    #[serde(default)]
+    pub population: Option<String>,
+}
+
+impl Default for OutlierParams {
+    fn default() -> Self {
+        Self {
+            z: z_warn(),
+            z_strong: z_strong(),
+            window: window(),
+            min_months: min_months(),
+            min_peers: min_peers(),
+            min_deviation: min_deviation(),
+            population: None,
+        }
+    }
+}
+
+fn z_warn() -> f64 {
+    3.5
+}
+fn z_strong() -> f64 {
+    5.0
+}
+fn window() -> usize {
+    12
+}
+fn min_months() -> usize {
+    6
+}
+fn min_peers() -> usize {
+    8
+}
+fn min_deviation() -> f64 {
+    3.0
 }
 
 fn both() -> Columns {
@@ -353,6 +466,12 @@ impl Config {
             .iter()
             .find(|c| c.builtin == Some(builtin))
             .map(|c| c.severity)
+    }
+
+    /// A check's expression made ready for polars (see [`expr::prepare`]).
+    pub fn prepare(&self, expression: &str) -> expr::Prepared {
+        let rates: Vec<&str> = self.rates.iter().map(|r| r.name.get_ref().as_str()).collect();
+        expr::prepare(expression, &rates, &|c| self.indicator(c).is_some())
     }
 
     pub fn builtin_check(&self, builtin: Builtin) -> Option<&Check> {

@@ -165,20 +165,20 @@ pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(
                 "fail_if"
             }
         );
-        let ids = expr::identifiers(spanned.get_ref());
-        if ids.is_empty() {
+        let prepared = c.prepare(spanned.get_ref());
+        if prepared.refs.is_empty() {
             return Err(ctx.err(spanned.span(), key, "names no indicator code".into()));
         }
-        for id in &ids {
-            if !codes.contains(id) {
+        for r in &prepared.refs {
+            if let expr::Ref::Unknown(id) = r {
                 return Err(ctx.err(
                     spanned.span(),
                     key,
-                    format!("unknown indicator code \"{id}\""),
+                    format!("unknown indicator code or rate \"{id}\""),
                 ));
             }
         }
-        if let Err(e) = polars::sql::sql_expr(expr::to_sql(spanned.get_ref())) {
+        if let Err(e) = polars::sql::sql_expr(&prepared.sql) {
             return Err(ctx.err(spanned.span(), key, format!("cannot parse expression: {e}")));
         }
     }

@@ -44,6 +44,6 @@ pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
         Kind::NoFormSheet => lang
             .t("请使用统一下发的报表模板填报", "fill in the form's template")
             .into(),
-        _ => return None,
+        _ => return super::months::hint(f, lang),
     })
 }

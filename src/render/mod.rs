@@ -2,6 +2,9 @@
 //! are made; kinds carry data, and the configuration supplies the checks' own messages.
 
 mod hint;
+mod months;
+
+pub use months::{review, review_state};
 
 pub use hint::hint;
 
@@ -48,7 +51,13 @@ pub fn column(c: Column, lang: Lang) -> &'static str {
 fn fill(template: &str, values: &[(String, f64)]) -> String {
     let mut s = template.to_string();
     for (code, v) in values {
-        s = s.replace(&format!("{{{code}}}"), &format_number(*v));
+        // Rates and other computed values are shown to two decimals; typed values as typed.
+        let shown = if (v * 100.0).fract().abs() > 1e-9 {
+            format!("{v:.2}")
+        } else {
+            format_number(*v)
+        };
+        s = s.replace(&format!("{{{code}}}"), &shown);
     }
     s
 }
@@ -58,6 +67,11 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let n = |v: &f64| format_number(*v);
     match &f.kind {
+        Kind::CarriedForward { .. }
+        | Kind::StockChange { .. }
+        | Kind::Outlier { .. }
+        | Kind::NotEvaluable(_)
+        | Kind::Sentinel { .. } => months::message(f, lang),
         Kind::ReadAs { how, value } => {
             let how = match how {
                 ReadHow::TextNumber => lang.t("以文本形式填写的数字", "a number typed as text"),

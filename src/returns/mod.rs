@@ -36,12 +36,15 @@ pub struct Scanned {
     pub feedback: Option<String>,
     /// The file was made by `huizong template` for this township.
     pub template: Option<String>,
+    /// Explanations written in the 说明 column of a feedback workbook.
+    pub explanations: Vec<crate::review::Explanation>,
 }
 
 /// Reads and locates one file. Never fails: a problem is kept in `outcome`.
 pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned {
     let mut feedback = None;
     let mut template = None;
+    let mut explanations = Vec::new();
     let (outcome, mismatch) = match read::read_workbook(&candidate.path, &config.limits) {
         Ok(mut wb) => {
             feedback = wb
@@ -49,6 +52,20 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
                 .iter()
                 .find(|s| s.name == FEEDBACK_MARKER)
                 .map(|s| locate::cell_text_at(s, 1, 0).unwrap_or_default());
+            if let Some(township) = &feedback {
+                let period = wb
+                    .sheets
+                    .iter()
+                    .find(|s| s.name == FEEDBACK_MARKER)
+                    .and_then(|s| locate::cell_text_at(s, 2, 0))
+                    .and_then(|p| Period::parse(&p));
+                explanations = crate::review::from_feedback(
+                    &wb.sheets,
+                    &candidate.name,
+                    township,
+                    period,
+                );
+            }
             template = wb
                 .sheets
                 .iter()
@@ -72,6 +89,7 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
         extension_mismatch: mismatch,
         feedback,
         template,
+        explanations,
     }
 }
 

@@ -21,6 +21,8 @@ pub struct Assembly {
     pub skipped: Vec<(String, Skip)>,
     pub facts: Vec<Fact>,
     pub findings: Vec<Finding>,
+    /// Explanations townships wrote in feedback workbooks sent back.
+    pub explanations: Vec<crate::review::Explanation>,
 }
 
 fn finding(kind: Kind, file: &str, sheet: Option<String>, township: Option<String>) -> Finding {
@@ -68,7 +70,8 @@ pub fn assemble(
         out.findings
             .push(finding(Kind::Skipped(*why), name, None, None));
     }
-    for s in scanned {
+    for mut s in scanned {
+        out.explanations.append(&mut s.explanations);
         out.returns.push(decide(s, period, roster));
     }
     resolve_duplicates(&mut out.returns, config);

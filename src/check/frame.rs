@@ -1,0 +1,84 @@
+//! The frame expression checks are evaluated on: the wide fact table, plus every rate computed
+//! from its parts for each township (`rate__3`, `rate__3_ytd`), plus last month's values from the
+//! history store (`A05__p1`, `A05_ytd__p1`) when the store has the previous month.
+
+use polars::prelude::*;
+
+use crate::config::expr::{PREVIOUS, RATE};
+use crate::config::{Config, IndicatorKind, Rate};
+use crate::facts::{wide_name, FactTable};
+use crate::history::Past;
+use crate::model::{Column as ValueColumn, Period};
+
+/// The frame's column for a rate in a column of the form.
+pub fn rate_column(index: usize, column: ValueColumn) -> String {
+    match column {
+        ValueColumn::Month => format!("{RATE}{index}"),
+        ValueColumn::Ytd => format!("{RATE}{index}_ytd"),
+    }
+}
+
+/// The frame's column for last month's value of an indicator.
+pub fn previous_column(code: &str, column: ValueColumn, kind: IndicatorKind) -> String {
+    format!("{}{PREVIOUS}", wide_name(code, column, kind))
+}
+
+/// Whether a rate has a flow among its parts (and so a 本年累计 of its own).
+pub fn rate_has_flow(config: &Config, rate: &Rate) -> bool {
+    [&rate.numerator, &rate.denominator].iter().any(|c| {
+        config
+            .indicator(c.get_ref())
+            .is_some_and(|i| i.kind == IndicatorKind::Flow)
+    })
+}
+
+pub fn build(
+    table: &FactTable,
+    config: &Config,
+    period: Period,
+    past: &Past,
+) -> PolarsResult<DataFrame> {
+    let mut df = table.wide.clone();
+    if let Some(previous) = &past.previous {
+        for ind in &config.indicators {
+            let columns: &[ValueColumn] = match ind.kind {
+                IndicatorKind::Flow => &[ValueColumn::Month, ValueColumn::Ytd],
+                IndicatorKind::Stock => &[ValueColumn::Month],
+            };
+            for column in columns {
+                let values: Vec<Option<f64>> = table
+                    .townships
+                    .iter()
+                    .map(|t| previous.get(t, ind.code(), *column))
+                    .collect();
+                let name = previous_column(ind.code(), *column, ind.kind);
+                df.with_column(Column::new(name.into(), values))?;
+            }
+        }
+    }
+    let mut rates = Vec::new();
+    for (i, rate) in config.rates.iter().enumerate() {
+        for column in [ValueColumn::Month, ValueColumn::Ytd] {
+            let part = |code: &str| {
+                let kind = config
+                    .indicator(code)
+                    .map_or(IndicatorKind::Stock, |i| i.kind);
+                col(wide_name(code, column, kind).as_str()).cast(DataType::Float64)
+            };
+            let days = if rate.denominator_times_days {
+                match column {
+                    ValueColumn::Month => period.days_in_month(),
+                    ValueColumn::Ytd => period.days_year_to_date(),
+                }
+            } else {
+                1
+            } as f64;
+            let den = part(rate.denominator.get_ref()) * lit(days);
+            let value = when(den.clone().neq(lit(0.0)))
+                .then(part(rate.numerator.get_ref()) / den * lit(rate.scale))
+                .otherwise(lit(NULL).cast(DataType::Float64));
+            rates.push(value.alias(rate_column(i, column).as_str()));
+        }
+    }
+    df.lazy().with_columns(rates).collect()
+}

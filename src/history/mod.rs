@@ -1,0 +1,263 @@
+//! The history store: the accepted figures of each period, one Parquet file a period
+//! (`2026-10.parquet`) in one folder, so that the cross-month rules (R11, R12, R15) can compare a
+//! month with the months before it.
+//!
+//! A run stores the valid values of its counted returns (what the county totals are made of),
+//! with the file and cell each came from; re-running a period replaces its file, written whole or
+//! not at all (temp file, then rename). This module is the only code that reads or writes the
+//! store; it knows no spreadsheets and makes no findings (a store it cannot read is an `Err` that
+//! the caller turns into "not evaluable").
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use polars::prelude::*;
+use polars_io::parquet::read::ParquetReader;
+use polars_io::parquet::write::ParquetWriter;
+use polars_io::SerReader;
+
+use crate::facts::FactTable;
+use crate::model::{Column as ValueColumn, Period};
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("history store {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("history file {path} cannot be read: {source}")]
+    Table { path: String, source: PolarsError },
+}
+
+/// The figures of one period as stored: a township's month and year-to-date value of each code.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    pub period: Option<Period>,
+    values: BTreeMap<(String, String), (Option<f64>, Option<f64>)>,
+}
+
+impl Figures {
+    /// The accepted figures of a run: its fact table (counted returns, valid values only).
+    pub fn from_table(period: Period, table: &FactTable) -> Self {
+        let mut values: BTreeMap<(String, String), (Option<f64>, Option<f64>)> = BTreeMap::new();
+        for f in &table.facts {
+            let slot = values
+                .entry((f.township.to_string(), f.code.to_string()))
+                .or_default();
+            match f.column {
+                ValueColumn::Month => slot.0 = Some(f.value),
+                ValueColumn::Ytd => slot.1 = Some(f.value),
+            }
+        }
+        Self {
+            period: Some(period),
+            values,
+        }
+    }
+
+    /// A township's value of `code` in `column`.
+    pub fn get(&self, township: &str, code: &str, column: ValueColumn) -> Option<f64> {
+        let (m, y) = self
+            .values
+            .get(&(township.to_string(), code.to_string()))?;
+        match column {
+            ValueColumn::Month => *m,
+            ValueColumn::Ytd => *y,
+        }
+    }
+
+    /// Whether the township had a counted return in this period.
+    pub fn has_township(&self, township: &str) -> bool {
+        self.values
+            .range((township.to_string(), String::new())..)
+            .next()
+            .is_some_and(|((t, _), _)| t == township)
+    }
+
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    fn to_frame(&self) -> PolarsResult<DataFrame> {
+        let (mut t, mut c, mut m, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for ((township, code), (month, ytd)) in &self.values {
+            t.push(township.as_str());
+            c.push(code.as_str());
+            m.push(*month);
+            y.push(*ytd);
+        }
+        DataFrame::new_infer_height(vec![
+            Column::new("township".into(), t),
+            Column::new("code".into(), c),
+            Column::new("month".into(), m),
+            Column::new("ytd".into(), y),
+        ])
+    }
+
+    fn from_frame(period: Period, df: &DataFrame) -> PolarsResult<Self> {
+        let t = df.column("township")?.str()?.clone();
+        let c = df.column("code")?.str()?.clone();
+        let m = df.column("month")?.cast(&DataType::Float64)?;
+        let y = df.column("ytd")?.cast(&DataType::Float64)?;
+        let (m, y) = (m.f64()?, y.f64()?);
+        let mut values = BTreeMap::new();
+        for i in 0..df.height() {
+            if let (Some(t), Some(c)) = (t.get(i), c.get(i)) {
+                values.insert((t.to_string(), c.to_string()), (m.get(i), y.get(i)));
+            }
+        }
+        Ok(Self {
+            period: Some(period),
+            values,
+        })
+    }
+}
+
+/// A folder of period files.
+#[derive(Debug, Clone)]
+pub struct Store {
+    dir: PathBuf,
+}
+
+impl Store {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, period: Period) -> PathBuf {
+        self.dir.join(format!("{period}.parquet"))
+    }
+
+    /// The periods the store holds, oldest first.
+    pub fn periods(&self) -> Result<Vec<Period>, HistoryError> {
+        let entries = match std::fs::read_dir(&self.dir) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(self.io(e)),
+        };
+        let mut out: Vec<Period> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().to_string_lossy().to_string();
+                let stem = name.strip_suffix(".parquet")?;
+                // Only the names the store writes (`2026-10`), not a user's copies.
+                let p = Period::parse(stem)?;
+                (p.to_string() == stem).then_some(p)
+            })
+            .collect();
+        out.sort();
+        Ok(out)
+    }
+
+    /// A period's figures, or `None` when the store has no file for it.
+    pub fn load(&self, period: Period) -> Result<Option<Figures>, HistoryError> {
+        let path = self.path(period);
+        let file = match File::open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.io(e)),
+        };
+        let table = |source| HistoryError::Table {
+            path: path.display().to_string(),
+            source,
+        };
+        // A damaged file must never take the run down: polars' reader is guarded like calamine.
+        let df = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            ParquetReader::new(file).finish()
+        }))
+        .unwrap_or_else(|_| Err(PolarsError::ComputeError("damaged parquet file".into())))
+        .map_err(table)?;
+        Figures::from_frame(period, &df).map(Some).map_err(table)
+    }
+
+    /// Stores a period's figures, replacing any earlier file of the period.
+    pub fn save(&self, figures: &Figures) -> Result<(), HistoryError> {
+        let Some(period) = figures.period else {
+            return Ok(());
+        };
+        std::fs::create_dir_all(&self.dir).map_err(|e| self.io(e))?;
+        let path = self.path(period);
+        let table = |source| HistoryError::Table {
+            path: path.display().to_string(),
+            source,
+        };
+        let mut df = figures.to_frame().map_err(table)?;
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes)
+            .finish(&mut df)
+            .map_err(table)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| self.io(e))?;
+        tmp.write_all(&bytes).map_err(|e| self.io(e))?;
+        tmp.as_file().sync_all().map_err(|e| self.io(e))?;
+        tmp.persist(&path).map_err(|e| self.io(e.error))?;
+        Ok(())
+    }
+
+    fn io(&self, source: std::io::Error) -> HistoryError {
+        HistoryError::Io {
+            path: self.dir.display().to_string(),
+            source,
+        }
+    }
+}
+
+/// What a run knows of the months before it.
+#[derive(Debug, Clone, Default)]
+pub struct Past {
+    /// Whether a store was given at all (`huizong check` without one has none).
+    pub store: Option<PathBuf>,
+    /// The previous month's figures, when the store has them.
+    pub previous: Option<Figures>,
+    /// Up to `window` months before the run, newest first (for R15).
+    pub recent: Vec<Figures>,
+    /// Files of the store that could not be read (each makes the rules that need it not
+    /// evaluable, never passed).
+    pub problems: Vec<String>,
+}
+
+impl Past {
+    /// The months before `period` in `store`, as far back as `window` months.
+    pub fn load(store: &Store, period: Period, window: usize) -> Self {
+        let mut past = Past {
+            store: Some(store.dir().to_path_buf()),
+            ..Past::default()
+        };
+        let mut p = period;
+        for i in 0..window.max(1) {
+            p = p.previous();
+            match store.load(p) {
+                Ok(Some(f)) => {
+                    if i == 0 {
+                        past.previous = Some(f.clone());
+                    }
+                    past.recent.push(f);
+                }
+                Ok(None) => {}
+                Err(e) => past.problems.push(e.to_string()),
+            }
+        }
+        past
+    }
+
+    /// The series of a township's month values of `code` over the recent months (newest first).
+    pub fn series(&self, township: &str, code: &str) -> Vec<f64> {
+        self.recent
+            .iter()
+            .filter_map(|f| f.get(township, code, ValueColumn::Month))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

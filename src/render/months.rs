@@ -1,0 +1,161 @@
+//! Words for the findings of the rules that look beyond one return: R11 and R12 (last month),
+//! R15 (outliers), rules that could not be evaluated, and sentinel values. Words only.
+
+use crate::findings::{Kind, NotEvaluable, OutlierMethod};
+use crate::locate::format_number;
+use crate::model::Finding;
+
+use super::Lang;
+
+fn n(v: f64) -> String {
+    format_number(v)
+}
+
+fn z_text(z: f64) -> String {
+    if z.is_finite() {
+        format!("{z:.1}")
+    } else {
+        "∞".into()
+    }
+}
+
+pub fn message(f: &Finding, lang: Lang) -> String {
+    let zh = lang == Lang::Zh;
+    match &f.kind {
+        Kind::CarriedForward {
+            month,
+            ytd,
+            previous_ytd: Some(p),
+        } => {
+            let expected = n(p + month);
+            if zh {
+                format!("本年累计 {} ≠ 上月本年累计 {} + 本月数 {}（应为 {expected}）", n(*ytd), n(*p), n(*month))
+            } else {
+                format!("year to date {} ≠ last month's {} + this month {} (expected {expected})", n(*ytd), n(*p), n(*month))
+            }
+        }
+        Kind::CarriedForward { month, ytd, .. } => {
+            if zh {
+                format!("1月本年累计 {} 应等于本月数 {}", n(*ytd), n(*month))
+            } else {
+                format!("in January the year to date {} must equal the month {}", n(*ytd), n(*month))
+            }
+        }
+        Kind::StockChange { value, previous, share } => {
+            let pct = (value - previous) / previous * 100.0;
+            if zh {
+                format!("时点数由上月 {} 变为 {}（{pct:+.1}%），超过 ±{:.0}%", n(*previous), n(*value), share * 100.0)
+            } else {
+                format!("month-end count moved from {} to {} ({pct:+.1}%), more than ±{:.0}%", n(*previous), n(*value), share * 100.0)
+            }
+        }
+        Kind::Outlier { value, low, high, z, strong, method } => {
+            let (range, z) = (format!("{}–{}", n(low.round()), n(high.round())), z_text(*z));
+            match (method, zh) {
+                (OutlierMethod::History { months }, true) => format!(
+                    "{} {}：与本乡镇前 {months} 个月相比，预期 {range}（修正 z 分数 {z}）",
+                    n(*value),
+                    if *strong { "严重偏离" } else { "偏离" }
+                ),
+                (OutlierMethod::History { months }, false) => format!(
+                    "{} is {}far from the township's previous {months} months: expected {range} (modified z {z})",
+                    n(*value),
+                    if *strong { "very " } else { "" }
+                ),
+                (OutlierMethod::Peers { townships }, true) => format!(
+                    "{} {}：按常住人口折算与同期 {townships} 个乡镇相比，预期 {range}（修正 z 分数 {z}）",
+                    n(*value),
+                    if *strong { "严重偏离" } else { "偏离" }
+                ),
+                (OutlierMethod::Peers { townships }, false) => format!(
+                    "{} is {}far from {townships} townships this month, per head of population: expected {range} (modified z {z})",
+                    n(*value),
+                    if *strong { "very " } else { "" }
+                ),
+            }
+        }
+        Kind::NotEvaluable(why) => {
+            let (zh_why, en_why) = match why {
+                NotEvaluable::NoStore => (
+                    "未指定历史库（--history），跨月规则不评估".to_string(),
+                    "no history store given (--history): the cross-month rule is not evaluated".to_string(),
+                ),
+                NotEvaluable::NoPreviousMonth => (
+                    "历史库中没有上月数据".to_string(),
+                    "the history store has no figures for last month".to_string(),
+                ),
+                NotEvaluable::TownshipNotInPreviousMonth => (
+                    "该乡镇上月没有汇总的报表".to_string(),
+                    "the township had no counted return last month".to_string(),
+                ),
+                NotEvaluable::StoreUnreadable(e) => (format!("历史库文件无法读取：{e}"), format!("a history file cannot be read: {e}")),
+                NotEvaluable::TooFewMonths { have, need } => (
+                    format!("与本乡镇历史比较需至少 {need} 个月，历史库只有 {have} 个月"),
+                    format!("comparing with the township's own history needs {need} months; the store has {have}"),
+                ),
+                NotEvaluable::TooFewPeers { have, need } => (
+                    format!("与同期乡镇比较需至少 {need} 个乡镇，本次只有 {have} 个"),
+                    format!("comparing with peers needs {need} townships; this run has {have}"),
+                ),
+            };
+            if zh {
+                format!("无法评估（不视为通过）：{zh_why}")
+            } else {
+                format!("not evaluable (not counted as passed): {en_why}")
+            }
+        }
+        Kind::Sentinel { value, meaning } => {
+            if zh {
+                format!("{} 表示“{meaning}”，不计入合计", n(*value))
+            } else {
+                format!("{} stands for \"{meaning}\", not summed", n(*value))
+            }
+        }
+        _ => String::new(),
+    }
+}
+
+/// What to do about a finding of these rules.
+pub fn hint(f: &Finding, lang: Lang) -> Option<String> {
+    Some(match &f.kind {
+        Kind::CarriedForward { .. } => lang
+            .t("本年累计 = 上月报送的本年累计 + 本月数；如上月数有误，请一并更正", "year to date = last month's year to date + this month; if last month's was wrong, correct both")
+            .into(),
+        Kind::StockChange { .. } => lang
+            .t("请核实变动原因（如建档清理、人员迁移），确有其事的请在说明栏写明", "check why it moved (records cleaned, people moved); if it is real, write the reason in the explanation column")
+            .into(),
+        Kind::Outlier { .. } => lang
+            .t("请核对是否多打或少打一位、单位是否有误；确有其事的请写明原因", "check for a digit too many or too few, or a wrong unit; if it is real, write the reason")
+            .into(),
+        _ => return None,
+    })
+}
+
+/// The state of an explanation, in a word or two.
+pub fn review_state(s: crate::model::ReviewState, lang: Lang) -> &'static str {
+    use crate::model::ReviewState::*;
+    match s {
+        Accepted => lang.t("已接受", "accepted"),
+        Pending => lang.t("待审", "awaiting review"),
+        SentBack => lang.t("已打回", "sent back"),
+        Stale => lang.t("已过期（数值已变）", "stale (the values changed)"),
+        StockPhrase => lang.t("套话，不予采纳", "a stock phrase, not accepted"),
+        NotExplainable => lang.t("强制性错误须更正，不能以说明了结", "an error must be corrected, not explained"),
+    }
+}
+
+/// `说明（已接受，王统计 2026-11-08）：…`
+pub fn review(r: &crate::model::Review, lang: Lang) -> String {
+    let who: Vec<&str> = [r.by.as_deref(), r.on.as_deref()].into_iter().flatten().collect();
+    let who = if who.is_empty() {
+        String::new()
+    } else {
+        format!("，{}", who.join(" "))
+    };
+    format!(
+        "{}（{}{who}）：{}",
+        lang.t("审核说明", "explanation"),
+        review_state(r.state, lang),
+        r.text
+    )
+}

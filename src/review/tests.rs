@@ -1,0 +1,97 @@
+use super::*;
+use crate::findings::Kind;
+use crate::model::Location;
+
+fn warning(values: &[(&str, f64)]) -> Finding {
+    let mut f = Finding::new(
+        Kind::Check {
+            check: 0,
+            values: values.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        },
+        Location::default(),
+    )
+    .with_rule("R06", Severity::Warning)
+    .with_township(Some("云溪镇".into()))
+    .with_code(Some("C12".into()))
+    .with_column(Some(Column::Month));
+    f.at.cell = Some(crate::model::CellRef::new(15, 4));
+    f
+}
+
+fn explanation(text: &str, values: &str, decision: Decision) -> Explanation {
+    Explanation {
+        township: "云溪镇".into(),
+        period: Period::new(2026, 10),
+        rule: "R06".into(),
+        code: Some("C12".into()),
+        column: Some(Column::Month),
+        values: parse_values(values),
+        text: text.into(),
+        decision,
+        by: Some("王统计".into()),
+        on: Some("2026-11-08".into()),
+        source: "审核说明.csv".into(),
+    }
+}
+
+fn state_after(f: &Finding, e: Explanation) -> Option<ReviewState> {
+    let mut fs = vec![f.clone()];
+    apply(&mut fs, &[e], Period::new(2026, 10).expect("period"));
+    fs[0].review.as_ref().map(|r| r.state)
+}
+
+#[test]
+fn stock_phrases_explain_nothing() {
+    for t in ["核实无误", "已核实，数据无误。", "经核实 属实", "OK", "无误！"] {
+        assert!(is_stock_phrase(t), "{t}");
+    }
+    for t in [
+        "月末出生的新生儿在本月筛查",
+        "9月30日出生3名，10月筛查",
+        "外乡镇产妇在本院分娩",
+    ] {
+        assert!(!is_stock_phrase(t), "{t}");
+    }
+}
+
+#[test]
+fn values_are_written_and_read_back() {
+    let v = vec![("C12".to_string(), 58.0), ("C01".to_string(), 50.5)];
+    assert_eq!(format_values(&v), "C12=58; C01=50.5");
+    assert_eq!(parse_values("C12=58；C01＝50.5"), v);
+    assert_eq!(parse_values("A01=1,234"), vec![("A01".to_string(), 1234.0)]);
+}
+
+#[test]
+fn an_explanation_holds_while_its_values_do() {
+    let f = warning(&[("C12", 58.0), ("C01", 50.0)]);
+    let real = "月末出生的新生儿在本月筛查";
+    let accepted = explanation(real, "C12=58; C01=50", Decision::Accepted);
+    assert_eq!(state_after(&f, accepted.clone()), Some(ReviewState::Accepted));
+    let changed = warning(&[("C12", 60.0), ("C01", 50.0)]);
+    assert_eq!(state_after(&changed, accepted), Some(ReviewState::Stale));
+    let pending = explanation(real, "C12=58; C01=50", Decision::Pending);
+    assert_eq!(state_after(&f, pending), Some(ReviewState::Pending));
+    let back = explanation(real, "C12=58; C01=50", Decision::SentBack);
+    assert_eq!(state_after(&f, back), Some(ReviewState::SentBack));
+    let stock = explanation("核实无误", "C12=58; C01=50", Decision::Accepted);
+    assert_eq!(state_after(&f, stock), Some(ReviewState::StockPhrase));
+    let mut error = f.clone();
+    error.severity = Severity::Error;
+    let e = explanation(real, "C12=58; C01=50", Decision::Accepted);
+    assert_eq!(state_after(&error, e), Some(ReviewState::NotExplainable));
+    // Another township's, rule's or month's explanation does not apply.
+    let mut other = explanation(real, "C12=58; C01=50", Decision::Accepted);
+    other.period = Period::new(2026, 9);
+    assert_eq!(state_after(&f, other), None);
+}
+
+#[test]
+fn the_fill_in_rows_carry_the_values() {
+    let f = warning(&[("C12", 58.0), ("C01", 50.0)]);
+    let rows = template_rows(&[f], Period::new(2026, 10).expect("period"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][0], "云溪镇");
+    assert_eq!(rows[0][4], "本月数");
+    assert_eq!(rows[0][5], "C12=58; C01=50");
+}
