@@ -102,6 +102,19 @@ pub enum NotEvaluable {
     TooFewPeers { have: usize, need: usize },
 }
 
+impl NotEvaluable {
+    pub fn key(&self) -> &'static str {
+        match self {
+            NotEvaluable::NoStore => "no_store",
+            NotEvaluable::NoPreviousMonth => "no_previous_month",
+            NotEvaluable::TownshipNotInPreviousMonth => "township_not_in_previous_month",
+            NotEvaluable::StoreUnreadable(_) => "store_unreadable",
+            NotEvaluable::TooFewMonths { .. } => "too_few_months",
+            NotEvaluable::TooFewPeers { .. } => "too_few_peers",
+        }
+    }
+}
+
 /// How an outlier was found (R15).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum OutlierMethod {
@@ -199,7 +212,11 @@ pub enum Kind {
         previous_ytd: Option<f64>,
     },
     /// R12: a stock moved by more than its share from last month.
-    StockChange { value: f64, previous: f64, share: f64 },
+    StockChange {
+        value: f64,
+        previous: f64,
+        share: f64,
+    },
     /// R15: a value far from what its history or its peers lead to expect.
     Outlier {
         value: f64,

@@ -296,6 +296,17 @@ pub struct Review {
 }
 
 impl ReviewState {
+    pub fn key(self) -> &'static str {
+        match self {
+            ReviewState::Accepted => "accepted",
+            ReviewState::Pending => "pending",
+            ReviewState::SentBack => "sent_back",
+            ReviewState::Stale => "stale",
+            ReviewState::StockPhrase => "stock_phrase",
+            ReviewState::NotExplainable => "not_explainable",
+        }
+    }
+
     /// Whether the finding it belongs to still needs attention.
     pub fn is_open(self) -> bool {
         !matches!(self, ReviewState::Accepted)

@@ -8,15 +8,15 @@ use rayon::prelude::*;
 
 use crate::aggregate::{self, Aggregates};
 use crate::check;
+use crate::config::Builtin;
 use crate::config::Config;
 use crate::discover::{self, DiscoverError};
-use crate::config::Builtin;
 use crate::facts::FactTable;
 use crate::history::{Past, Store};
 use crate::locate::{township::Roster, FormKeys};
-use crate::review::{self, Explanation};
 use crate::model::{Finding, Period};
 use crate::returns::{self, Assembly};
+use crate::review::{self, Explanation};
 
 /// A run's results.
 pub struct RunOutcome {

@@ -32,9 +32,8 @@ fn column_of(config: &Config, r: &Ref, column: ValueColumn) -> Option<String> {
 /// The SQL with each placeholder replaced by its frame column.
 fn for_column(sql: &str, config: &Config, refs: &[Ref], column: ValueColumn) -> String {
     static IDENT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = IDENT.get_or_init(|| {
-        regex::Regex::new(r"\b[A-Za-z_][A-Za-z0-9_]*\b").expect("constant regex")
-    });
+    let re = IDENT
+        .get_or_init(|| regex::Regex::new(r"\b[A-Za-z_][A-Za-z0-9_]*\b").expect("constant regex"));
     re.replace_all(sql, |c: &regex::Captures| {
         let id = &c[0];
         let r = refs.iter().find(|r| match r {
@@ -108,10 +107,25 @@ pub fn evaluate(
             .iter()
             .filter_map(|r| column_of(config, r, *column))
             .collect();
-        match failing_rows(frame, &sql, must_hold, check.tolerance, check.missing, &used) {
+        match failing_rows(
+            frame,
+            &sql,
+            must_hold,
+            check.tolerance,
+            check.missing,
+            &used,
+        ) {
             Ok(rows) => {
                 for row in rows {
-                    out.push(finding(table, frame, config, index, &prepared.refs, *column, row));
+                    out.push(finding(
+                        table,
+                        frame,
+                        config,
+                        index,
+                        &prepared.refs,
+                        *column,
+                        row,
+                    ));
                 }
             }
             Err(e) => {
@@ -126,34 +140,34 @@ pub fn evaluate(
 }
 
 /// Comparisons read with a rounding tolerance: values within `t` of each other are equal.
+/// Every comparison in the expression is rewritten, wherever it sits (under AND, OR, NOT).
 fn tolerate(e: Expr, t: f64) -> Expr {
-    match e {
-        Expr::BinaryExpr { left, op, right } => {
-            let (l, r) = (Arc::unwrap_or_clone(left), Arc::unwrap_or_clone(right));
-            let d = || l.clone() - r.clone();
-            match op {
-                Operator::And | Operator::Or | Operator::LogicalAnd | Operator::LogicalOr => {
-                    Expr::BinaryExpr {
-                        left: Arc::new(tolerate(l, t)),
-                        op,
-                        right: Arc::new(tolerate(r, t)),
+    let original = e.clone();
+    e.try_map_expr(|node| {
+        Ok(match node {
+            Expr::BinaryExpr { left, op, right } => {
+                let (l, r) = (Arc::unwrap_or_clone(left), Arc::unwrap_or_clone(right));
+                let d = || l.clone() - r.clone();
+                match op {
+                    Operator::Eq | Operator::EqValidity => {
+                        d().lt_eq(lit(t)).and(d().gt_eq(lit(-t)))
                     }
+                    Operator::NotEq | Operator::NotEqValidity => d().gt(lit(t)).or(d().lt(lit(-t))),
+                    Operator::Lt => d().lt(lit(-t)),
+                    Operator::LtEq => d().lt_eq(lit(t)),
+                    Operator::Gt => d().gt(lit(t)),
+                    Operator::GtEq => d().gt_eq(lit(-t)),
+                    op => Expr::BinaryExpr {
+                        left: Arc::new(l),
+                        op,
+                        right: Arc::new(r),
+                    },
                 }
-                Operator::Eq => d().lt_eq(lit(t)).and(d().gt_eq(lit(-t))),
-                Operator::NotEq => d().gt(lit(t)).or(d().lt(lit(-t))),
-                Operator::Lt => d().lt(lit(-t)),
-                Operator::LtEq => d().lt_eq(lit(t)),
-                Operator::Gt => d().gt(lit(t)),
-                Operator::GtEq => d().gt_eq(lit(-t)),
-                op => Expr::BinaryExpr {
-                    left: Arc::new(l),
-                    op,
-                    right: Arc::new(r),
-                },
             }
-        }
-        other => other,
-    }
+            other => other,
+        })
+    })
+    .unwrap_or(original)
 }
 
 /// Rows of the frame where the check fails.

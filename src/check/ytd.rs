@@ -11,8 +11,7 @@ pub fn evaluate(table: &FactTable, config: &Config, period: Period, out: &mut Ve
         return;
     };
     // In January 本年累计 = 本月数 is R11's first month when R11 is configured.
-    let january_here =
-        period.month == 1 && config.builtin_check(Builtin::CarriedForward).is_none();
+    let january_here = period.month == 1 && config.builtin_check(Builtin::CarriedForward).is_none();
     for ind in config
         .indicators
         .iter()

@@ -68,7 +68,10 @@ pub fn load_explanations(
             Ok(mut e) => out.append(&mut e),
             Err(e) => eprintln!(
                 "{}：{}（{e}）",
-                lang.t("审核说明文件无法读取，本次未使用", "explanations file not read"),
+                lang.t(
+                    "审核说明文件无法读取，本次未使用",
+                    "explanations file not read"
+                ),
                 f.display()
             ),
         }
@@ -79,9 +82,10 @@ pub fn load_explanations(
 /// Whether the outcome makes the run exit with status 1: an error, or an alert nobody has
 /// accepted an explanation for.
 pub fn fails(outcome: &huizong::pipeline::RunOutcome) -> bool {
-    outcome.findings.iter().any(|f| {
-        f.severity.fails_run() && f.review.as_ref().is_none_or(|r| r.state.is_open())
-    })
+    outcome
+        .findings
+        .iter()
+        .any(|f| f.severity.fails_run() && f.review.as_ref().is_none_or(|r| r.state.is_open()))
 }
 
 /// `huizong explain RULE`: what a rule checks and why (the built-in form without `--config`).

@@ -272,8 +272,16 @@ fn write_fill_in(
     }
     let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
     w.write_record(huizong::review::TEMPLATE_HEADER)?;
+    // Text that a spreadsheet would run as a formula is written with a leading quote.
+    let safe = |t: &String| {
+        if t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{t}")
+        } else {
+            t.clone()
+        }
+    };
     for r in &rows {
-        w.write_record(r)?;
+        w.write_record(r.iter().map(safe))?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     let name = format!(

@@ -48,7 +48,9 @@ pub fn prepare(expr: &str, rates: &[&str], is_code: &dyn Fn(&str) -> bool) -> Pr
             sql = sql.replace(rates[i], &format!(" {RATE}{i} "));
         }
     }
-    let sql = prev.replace_all(&sql, format!("${{1}}{PREVIOUS}")).into_owned();
+    let sql = prev
+        .replace_all(&sql, format!("${{1}}{PREVIOUS}"))
+        .into_owned();
     let refs = identifiers(&sql)
         .into_iter()
         .map(|id| {
@@ -143,7 +145,11 @@ mod tests {
     #[test]
     fn rates_and_last_month() {
         let is_code = |c: &str| c.len() == 3 && c.starts_with(['A', 'B']);
-        let p = prepare("病床使用率 ≤ 105 且 A05 >= A05@-1", &["床位", "病床使用率"], &is_code);
+        let p = prepare(
+            "病床使用率 ≤ 105 且 A05 >= A05@-1",
+            &["床位", "病床使用率"],
+            &is_code,
+        );
         assert_eq!(
             p.refs,
             vec![

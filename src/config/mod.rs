@@ -470,7 +470,11 @@ impl Config {
 
     /// A check's expression made ready for polars (see [`expr::prepare`]).
     pub fn prepare(&self, expression: &str) -> expr::Prepared {
-        let rates: Vec<&str> = self.rates.iter().map(|r| r.name.get_ref().as_str()).collect();
+        let rates: Vec<&str> = self
+            .rates
+            .iter()
+            .map(|r| r.name.get_ref().as_str())
+            .collect();
         expr::prepare(expression, &rates, &|c| self.indicator(c).is_some())
     }
 

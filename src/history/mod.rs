@@ -60,9 +60,7 @@ impl Figures {
 
     /// A township's value of `code` in `column`.
     pub fn get(&self, township: &str, code: &str, column: ValueColumn) -> Option<f64> {
-        let (m, y) = self
-            .values
-            .get(&(township.to_string(), code.to_string()))?;
+        let (m, y) = self.values.get(&(township.to_string(), code.to_string()))?;
         match column {
             ValueColumn::Month => *m,
             ValueColumn::Ytd => *y,

@@ -46,9 +46,14 @@ fn figures_round_trip_through_parquet() {
 fn saving_a_period_again_replaces_it_byte_for_byte() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = Store::new(dir.path());
-    let first = Figures::from_table(period(9), &table(&[("甲镇", "A01", ValueColumn::Month, 1.0)]));
-    let second =
-        Figures::from_table(period(9), &table(&[("甲镇", "A01", ValueColumn::Month, 2.0)]));
+    let first = Figures::from_table(
+        period(9),
+        &table(&[("甲镇", "A01", ValueColumn::Month, 1.0)]),
+    );
+    let second = Figures::from_table(
+        period(9),
+        &table(&[("甲镇", "A01", ValueColumn::Month, 2.0)]),
+    );
     store.save(&first).expect("save");
     let bytes_first = std::fs::read(dir.path().join("2026-09.parquet")).expect("file");
     store.save(&second).expect("save again");
@@ -61,7 +66,10 @@ fn saving_a_period_again_replaces_it_byte_for_byte() {
     );
     store.save(&first).expect("save first again");
     let bytes_again = std::fs::read(dir.path().join("2026-09.parquet")).expect("file");
-    assert_eq!(bytes_first, bytes_again, "the same figures give the same file");
+    assert_eq!(
+        bytes_first, bytes_again,
+        "the same figures give the same file"
+    );
     // Only the period file is left: no temporary files.
     assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1);
 }

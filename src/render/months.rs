@@ -29,28 +29,66 @@ pub fn message(f: &Finding, lang: Lang) -> String {
         } => {
             let expected = n(p + month);
             if zh {
-                format!("本年累计 {} ≠ 上月本年累计 {} + 本月数 {}（应为 {expected}）", n(*ytd), n(*p), n(*month))
+                format!(
+                    "本年累计 {} ≠ 上月本年累计 {} + 本月数 {}（应为 {expected}）",
+                    n(*ytd),
+                    n(*p),
+                    n(*month)
+                )
             } else {
-                format!("year to date {} ≠ last month's {} + this month {} (expected {expected})", n(*ytd), n(*p), n(*month))
+                format!(
+                    "year to date {} ≠ last month's {} + this month {} (expected {expected})",
+                    n(*ytd),
+                    n(*p),
+                    n(*month)
+                )
             }
         }
         Kind::CarriedForward { month, ytd, .. } => {
             if zh {
                 format!("1月本年累计 {} 应等于本月数 {}", n(*ytd), n(*month))
             } else {
-                format!("in January the year to date {} must equal the month {}", n(*ytd), n(*month))
+                format!(
+                    "in January the year to date {} must equal the month {}",
+                    n(*ytd),
+                    n(*month)
+                )
             }
         }
-        Kind::StockChange { value, previous, share } => {
+        Kind::StockChange {
+            value,
+            previous,
+            share,
+        } => {
             let pct = (value - previous) / previous * 100.0;
             if zh {
-                format!("时点数由上月 {} 变为 {}（{pct:+.1}%），超过 ±{:.0}%", n(*previous), n(*value), share * 100.0)
+                format!(
+                    "时点数由上月 {} 变为 {}（{pct:+.1}%），超过 ±{:.0}%",
+                    n(*previous),
+                    n(*value),
+                    share * 100.0
+                )
             } else {
-                format!("month-end count moved from {} to {} ({pct:+.1}%), more than ±{:.0}%", n(*previous), n(*value), share * 100.0)
+                format!(
+                    "month-end count moved from {} to {} ({pct:+.1}%), more than ±{:.0}%",
+                    n(*previous),
+                    n(*value),
+                    share * 100.0
+                )
             }
         }
-        Kind::Outlier { value, low, high, z, strong, method } => {
-            let (range, z) = (format!("{}–{}", n(low.round()), n(high.round())), z_text(*z));
+        Kind::Outlier {
+            value,
+            low,
+            high,
+            z,
+            strong,
+            method,
+        } => {
+            let (range, z) = (
+                format!("{}–{}", n(low.round()), n(high.round())),
+                z_text(*z),
+            );
             match (method, zh) {
                 (OutlierMethod::History { months }, true) => format!(
                     "{} {}：与本乡镇前 {months} 个月相比，预期 {range}（修正 z 分数 {z}）",
@@ -140,13 +178,19 @@ pub fn review_state(s: crate::model::ReviewState, lang: Lang) -> &'static str {
         SentBack => lang.t("已打回", "sent back"),
         Stale => lang.t("已过期（数值已变）", "stale (the values changed)"),
         StockPhrase => lang.t("套话，不予采纳", "a stock phrase, not accepted"),
-        NotExplainable => lang.t("强制性错误须更正，不能以说明了结", "an error must be corrected, not explained"),
+        NotExplainable => lang.t(
+            "强制性错误须更正，不能以说明了结",
+            "an error must be corrected, not explained",
+        ),
     }
 }
 
 /// `说明（已接受，王统计 2026-11-08）：…`
 pub fn review(r: &crate::model::Review, lang: Lang) -> String {
-    let who: Vec<&str> = [r.by.as_deref(), r.on.as_deref()].into_iter().flatten().collect();
+    let who: Vec<&str> = [r.by.as_deref(), r.on.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
     let who = if who.is_empty() {
         String::new()
     } else {

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Map, Value};
 
 use crate::config::Config;
+use crate::findings::{Kind, OutlierMethod};
 use crate::model::Column;
 use crate::pipeline::RunOutcome;
 use crate::render::{self, Lang};
@@ -96,6 +97,23 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
                 "cell": f.at.cell.map(|c| c.to_string()),
                 "value": f.typed,
                 "message": render::message(f, config, lang),
+                "values": crate::review::format_values(&crate::review::values_of(f)),
+                "method": match &f.kind {
+                    Kind::Outlier { method: OutlierMethod::History { .. }, .. } => Some("history"),
+                    Kind::Outlier { method: OutlierMethod::Peers { .. }, .. } => Some("peers"),
+                    _ => None,
+                },
+                "not_evaluable": match &f.kind {
+                    Kind::NotEvaluable(why) => Some(why.key()),
+                    _ => None,
+                },
+                "review": f.review.as_ref().map(|r| json!({
+                    "state": r.state.key(),
+                    "text": r.text,
+                    "by": r.by,
+                    "on": r.on,
+                    "source": r.source,
+                })),
             })
         })
         .collect();
@@ -113,5 +131,10 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
         "unreadable": files_with(Status::Unreadable),
         "skipped": out.assembly.skipped.iter().map(|(n, _)| n.clone()).collect::<Vec<_>>(),
         "anomalies": anomalies,
+        "history": {
+            "store": out.past.store.as_ref().map(|p| p.display().to_string()),
+            "previous_month": out.past.previous.is_some(),
+            "months": out.past.recent.iter().filter_map(|f| f.period).map(|p| p.to_string()).collect::<Vec<_>>(),
+        },
     })
 }

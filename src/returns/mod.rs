@@ -59,12 +59,8 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
                     .find(|s| s.name == FEEDBACK_MARKER)
                     .and_then(|s| locate::cell_text_at(s, 2, 0))
                     .and_then(|p| Period::parse(&p));
-                explanations = crate::review::from_feedback(
-                    &wb.sheets,
-                    &candidate.name,
-                    township,
-                    period,
-                );
+                explanations =
+                    crate::review::from_feedback(&wb.sheets, &candidate.name, township, period);
             }
             template = wb
                 .sheets

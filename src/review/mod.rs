@@ -128,7 +128,15 @@ pub fn format_values(values: &[(String, f64)]) -> String {
 
 /// The inverse of [`format_values`], lenient about separators people type.
 pub fn parse_values(text: &str) -> Vec<(String, f64)> {
-    text.split([';', '；', ',', '，', '、', '\n'])
+    text.split([';', '；', '，', '、', '\n'])
+        // `C12=58, C01=50`: a comma between pairs; `1,234` keeps its thousands separator.
+        .flat_map(|part| {
+            if part.matches(['=', '＝']).count() > 1 {
+                part.split(',').collect::<Vec<_>>()
+            } else {
+                vec![part]
+            }
+        })
         .filter_map(|part| {
             let (k, v) = part.split_once(['=', '＝', ':', '：'])?;
             let v: String = v.trim().chars().filter(|c| *c != ',').collect();
@@ -150,7 +158,9 @@ fn matches(e: &Explanation, f: &Finding, period: Period) -> bool {
     f.township.as_deref() == Some(e.township.as_str())
         && f.rule == e.rule
         && e.period.is_none_or(|p| p == period)
-        && e.code.as_deref().is_none_or(|c| f.code.as_deref() == Some(c))
+        && e.code
+            .as_deref()
+            .is_none_or(|c| f.code.as_deref() == Some(c))
         && e.column.is_none_or(|c| f.column == Some(c))
 }
 

@@ -42,7 +42,13 @@ fn state_after(f: &Finding, e: Explanation) -> Option<ReviewState> {
 
 #[test]
 fn stock_phrases_explain_nothing() {
-    for t in ["核实无误", "已核实，数据无误。", "经核实 属实", "OK", "无误！"] {
+    for t in [
+        "核实无误",
+        "已核实，数据无误。",
+        "经核实 属实",
+        "OK",
+        "无误！",
+    ] {
         assert!(is_stock_phrase(t), "{t}");
     }
     for t in [
@@ -67,7 +73,10 @@ fn an_explanation_holds_while_its_values_do() {
     let f = warning(&[("C12", 58.0), ("C01", 50.0)]);
     let real = "月末出生的新生儿在本月筛查";
     let accepted = explanation(real, "C12=58; C01=50", Decision::Accepted);
-    assert_eq!(state_after(&f, accepted.clone()), Some(ReviewState::Accepted));
+    assert_eq!(
+        state_after(&f, accepted.clone()),
+        Some(ReviewState::Accepted)
+    );
     let changed = warning(&[("C12", 60.0), ("C01", 50.0)]);
     assert_eq!(state_after(&changed, accepted), Some(ReviewState::Stale));
     let pending = explanation(real, "C12=58; C01=50", Decision::Pending);
