@@ -134,14 +134,21 @@ fn list_sheet(
         lang.t("问题", "Problem"),
         lang.t("处理要求", "What to do"),
         lang.t("说明", "Explanation"),
+        // What ties an explanation to its finding when the workbook comes back (hidden).
+        lang.t("规则", "Rule"),
+        lang.t("栏目", "Column"),
+        lang.t("数值", "Values"),
     ];
     headers(
         ws,
         s,
         3,
         &h,
-        &[6.0, 10.0, 8.0, 24.0, 14.0, 60.0, 40.0, 40.0],
+        &[6.0, 10.0, 8.0, 24.0, 14.0, 60.0, 40.0, 40.0, 8.0, 8.0, 20.0],
     )?;
+    for c in 8..11 {
+        ws.set_column_hidden(c)?;
+    }
     for (i, f) in findings.iter().enumerate() {
         let row = 4 + i as u32;
         let name = f
@@ -164,6 +171,11 @@ fn list_sheet(
             ),
             render::hint(f, config, lang).unwrap_or_default(),
             String::new(),
+            f.rule.clone(),
+            f.column
+                .map(|c| render::column(c, lang).to_string())
+                .unwrap_or_default(),
+            crate::review::format_values(&crate::review::values_of(f)),
         ];
         for (c, text) in cells.iter().enumerate() {
             let fmt = match (c, f.severity) {

@@ -104,3 +104,63 @@ fn the_fill_in_rows_carry_the_values() {
     assert_eq!(rows[0][4], "本月数");
     assert_eq!(rows[0][5], "C12=58; C01=50");
 }
+
+#[test]
+fn a_feedback_workbook_sent_back_gives_pending_explanations() {
+    use crate::read::{RawValue, SheetGrid};
+    // The 差错清单 as `report::feedback_workbook` lays it out, with the township's 说明 typed in.
+    let mut g = SheetGrid {
+        name: "差错清单".into(),
+        ..SheetGrid::default()
+    };
+    let header = [
+        "序号",
+        "工作表",
+        "单元格",
+        "指标",
+        "填写内容",
+        "问题",
+        "处理要求",
+        "说明",
+        "规则",
+        "栏目",
+        "数值",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        g.put(3, c as u32, RawValue::Text(h.to_string()), None);
+    }
+    let row = [
+        "1",
+        "表2",
+        "E16",
+        "C12 新生儿疾病筛查人数",
+        "58",
+        "核实 R06",
+        "",
+        "9月30日出生的3名新生儿在10月筛查",
+        "R06",
+        "本月数",
+        "C12=58; C01=50",
+    ];
+    for (c, t) in row.iter().enumerate() {
+        g.put(4, c as u32, RawValue::Text(t.to_string()), None);
+    }
+    // A row the township left without a word is no explanation.
+    g.put(5, 0, RawValue::Text("2".into()), None);
+    g.put(5, 8, RawValue::Text("R05".into()), None);
+    let got = from_feedback(&[g], "云溪镇_反馈.xlsx", "云溪镇", Period::new(2026, 10));
+    assert_eq!(got.len(), 1);
+    let e = &got[0];
+    assert_eq!(
+        (
+            e.township.as_str(),
+            e.rule.as_str(),
+            e.code.as_deref(),
+            e.column
+        ),
+        ("云溪镇", "R06", Some("C12"), Some(Column::Month))
+    );
+    assert_eq!(e.decision, Decision::Pending);
+    let f = warning(&[("C12", 58.0), ("C01", 50.0)]);
+    assert_eq!(state_after(&f, e.clone()), Some(ReviewState::Pending));
+}

@@ -200,12 +200,10 @@ fn text_from_returns_is_written_as_text_never_as_a_formula() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     assert!(
-        names
-            .iter()
-            .all(|n| n.starts_with("安平县_")
-                || n == "run.json"
-                || n == ".huizong.lock"
-                || n == "history"),
+        names.iter().all(|n| n.starts_with("安平县_")
+            || n == "run.json"
+            || n == ".huizong.lock"
+            || n == "history"),
         "{names:?}"
     );
 }
