@@ -76,13 +76,16 @@ impl From<crate::read::ReadError> for Unreadable {
     }
 }
 
-/// What differs between a superseded copy and the copy that counts.
+/// What differs between a superseded copy and the copy that counts, with the cell of each side
+/// (None where that copy has no such cell: the indicator or its column was not found).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diff {
     pub code: String,
     pub column: crate::model::Column,
     pub superseded: Option<f64>,
     pub winner: Option<f64>,
+    pub superseded_at: Option<crate::model::Location>,
+    pub winner_at: Option<crate::model::Location>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -165,6 +168,8 @@ pub enum Kind {
     ExtensionMismatch { ext: String, actual: String },
     /// The table has no 本年累计 column: year-to-date figures are missing.
     YtdColumnMissing,
+    /// No 填报日期 in the sheet: timeliness is judged by the file's modification date.
+    FiledFromFileTime { modified: Date },
 }
 
 impl Kind {
@@ -213,6 +218,7 @@ impl Kind {
             FeedbackWorkbook { .. } => ("F25", Note),
             PeriodYearAssumed { .. } => ("F26", Notice),
             TemplateTownship { .. } => ("F27", Warning),
+            FiledFromFileTime { .. } => ("F28", Note),
         }
     }
 }

@@ -93,6 +93,7 @@ pub fn run_discovered(
     // The facts move into the table, which keeps them as the source of every value.
     let table = FactTable::build(std::mem::take(&mut assembly.facts), config)?;
     let mut findings = assembly.findings.clone();
+    findings.extend(crate::quality::file_time_notes(&assembly.returns));
     findings.extend(check::run(&table, config, period));
     let aggregates = aggregate::aggregate(&table, config, period)?;
     sort_findings(&mut findings);
