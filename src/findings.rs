@@ -76,13 +76,16 @@ impl From<crate::read::ReadError> for Unreadable {
     }
 }
 
-/// What differs between a superseded copy and the copy that counts.
+/// What differs between a superseded copy and the copy that counts, with the cell of each side
+/// (None where that copy has no such cell: the indicator or its column was not found).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diff {
     pub code: String,
     pub column: crate::model::Column,
     pub superseded: Option<f64>,
     pub winner: Option<f64>,
+    pub superseded_at: Option<crate::model::Location>,
+    pub winner_at: Option<crate::model::Location>,
 }
 
 /// Why a rule could not be evaluated (never counted as passed).
@@ -231,6 +234,8 @@ pub enum Kind {
     NotEvaluable(NotEvaluable),
     /// A value the form declares as a state, not an amount (`-2` = 未开展): not summed.
     Sentinel { value: f64, meaning: String },
+    /// No 填报日期 in the sheet: timeliness is judged by the file's modification date.
+    FiledFromFileTime { modified: Date },
 }
 
 impl Kind {
@@ -284,6 +289,7 @@ impl Kind {
             Outlier { .. } => ("R15", Warning),
             NotEvaluable(_) => ("R00", Notice),
             Sentinel { .. } => ("N08", Note),
+            FiledFromFileTime { .. } => ("F28", Note),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod locate;
 pub mod model;
 pub mod normalize;
 pub mod pipeline;
+pub mod quality;
 pub mod read;
 pub mod render;
 pub mod report;

@@ -122,6 +122,7 @@ pub fn run_discovered(
         None => Past::default(),
     };
     let mut findings = assembly.findings.clone();
+    findings.extend(crate::quality::file_time_notes(&assembly.returns));
     findings.extend(check::run(&table, config, period, &past));
     // Explanations: those townships wrote in feedback workbooks, then the county's file, whose
     // decisions come last and so win.

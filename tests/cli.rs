@@ -9,6 +9,8 @@ use std::process::Command;
 mod bad_builder;
 #[path = "cli/mutations.rs"]
 mod mutations;
+#[path = "cli/quality.rs"]
+mod quality;
 #[path = "cli/rules.rs"]
 mod rules;
 #[path = "cli/template.rs"]
@@ -419,7 +421,16 @@ fn english_outputs() {
     let wb: Xlsx<_> = open_workbook(&run.workbook).expect("open");
     assert_eq!(
         wb.sheet_names(),
-        ["Summary", "By township", "Findings", "Returns", "Charts"]
+        [
+            "Summary",
+            "By township",
+            "Findings",
+            "Returns",
+            "Charts",
+            "Data quality",
+            "Finding counts",
+            "Corrections between copies"
+        ]
     );
     assert!(run.stdout.contains("period: 2026-10"), "{}", run.stdout);
 }

@@ -90,7 +90,7 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     if let Some(json_path) = &args.json {
         report::refuse_input(json_path, &args.folder, &inputs)?;
     }
-    let bytes = report::county_workbook(&outcome, &config, lang)?;
+    let bytes = report::county_workbook(&outcome, &config, lang, Some(&args.folder))?;
     report::write_atomically(&path, &bytes)?;
     if let Some(json_path) = &args.json {
         let v = report::run_json(&outcome, &config, lang);

@@ -5,6 +5,7 @@
 //! reads no returns and knows nothing of spreadsheets.
 
 pub mod expr;
+pub mod quality;
 mod validate;
 
 use serde::Deserialize;
@@ -347,6 +348,8 @@ struct RawConfig {
     checks: Option<Vec<Check>>,
     #[serde(default)]
     limits: crate::read::Limits,
+    #[serde(default)]
+    quality: quality::Quality,
 }
 
 /// The form part alone (the built-in default).
@@ -371,6 +374,8 @@ pub struct Config {
     pub checks: Vec<Check>,
     /// Caps on the work one file may cost.
     pub limits: crate::read::Limits,
+    /// Targets of the data-quality figures (`[quality]`).
+    pub quality: quality::Quality,
 }
 
 impl Config {
@@ -443,6 +448,7 @@ impl Config {
             rates,
             checks,
             limits: raw.limits,
+            quality: raw.quality,
         };
         validate::validate(&config, origin, text, &sources)?;
         Ok(config)

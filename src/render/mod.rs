@@ -395,6 +395,13 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
                 "the table has no 本年累计 column; year-to-date figures are missing",
             )
             .to_string(),
+        Kind::FiledFromFileTime { modified } => {
+            if zh {
+                format!("表内没有填报日期，按文件修改日期 {modified} 判断是否按时报送")
+            } else {
+                format!("no filing date in the sheet; timeliness judged by the file's modification date {modified}")
+            }
+        }
         Kind::ExtensionMismatch { ext, actual } => {
             if zh {
                 format!("扩展名 .{ext} 与内容（{actual}）不符，按内容读取")

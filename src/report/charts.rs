@@ -122,7 +122,7 @@ fn timeliness(
         .filter(|r| r.status == crate::returns::Status::Counted)
         .collect();
     let on_time = |r: &&&crate::returns::Return| {
-        crate::returns::on_time(r.filed, out.period, config.form.deadline_day)
+        crate::returns::on_time_of(r, out.period, config.form.deadline_day)
     };
     let counts = [
         (

@@ -8,8 +8,9 @@ use crate::config::Config;
 use crate::findings::{Kind, OutlierMethod};
 use crate::model::Column;
 use crate::pipeline::RunOutcome;
+use crate::quality::{Counts, DataQuality, Ratio, Timely, SEVERITIES};
 use crate::render::{self, Lang};
-use crate::returns::Status;
+use crate::returns::{DateFrom, Status};
 
 fn num(v: Option<f64>) -> Value {
     v.map_or(Value::Null, |x| json!(x))
@@ -52,7 +53,8 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
                 "template": r.template.is_some(),
                 "period": r.period.map(|p| p.to_string()),
                 "filed": r.filed.map(|d| d.to_string()),
-                "on_time": crate::returns::on_time(r.filed, out.period, config.form.deadline_day),
+                "on_time": crate::returns::on_time_of(r, out.period, config.form.deadline_day),
+                "date_from": crate::returns::filing_date(r).map(|(_, from)| date_from(from)),
                 "status": r.status.key(),
             })
         })
@@ -136,5 +138,105 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
             "previous_month": out.past.previous.is_some(),
             "months": out.past.recent.iter().filter_map(|f| f.period).map(|p| p.to_string()).collect::<Vec<_>>(),
         },
+        "corrections": corrections(out, config),
+        "quality": quality(&crate::quality::compute(out, config)),
+    })
+}
+
+fn date_from(from: DateFrom) -> &'static str {
+    match from {
+        DateFrom::Sheet => "sheet",
+        DateFrom::FileTime => "file_time",
+    }
+}
+
+/// The values that differ between a superseded copy and the copy that counts.
+fn corrections(out: &RunOutcome, config: &Config) -> Vec<Value> {
+    let side = |v: Option<f64>, at: &Option<crate::model::Location>| {
+        json!({
+            "value": num(v),
+            "sheet": at.as_ref().and_then(|a| a.sheet.clone()),
+            "cell": at.as_ref().and_then(|a| a.cell).map(|c| c.to_string()),
+        })
+    };
+    super::diffs::corrections_of(out)
+        .into_iter()
+        .map(|(township, superseded, winner, d)| {
+            json!({
+                "township": township,
+                "superseded": superseded,
+                "winner": winner,
+                "code": d.code,
+                "indicator": config.indicator(&d.code).map(|i| i.name.clone()),
+                "column": d.column.key(),
+                "old": side(d.superseded, &d.superseded_at),
+                "new": side(d.winner, &d.winner_at),
+            })
+        })
+        .collect()
+}
+
+fn ratio(r: Ratio, target: Option<f64>) -> Value {
+    let mut v = json!({"num": r.num, "den": r.den, "rate": num(r.rate())});
+    if let Some(t) = target {
+        v["target"] = json!(t);
+        v["met"] = json!(r.meets(t));
+    }
+    v
+}
+
+fn counts(c: &Counts) -> Value {
+    let mut v = Map::new();
+    for s in SEVERITIES {
+        v.insert(s.key().to_string(), json!(c.of(s)));
+    }
+    v.insert("consistency".into(), json!(c.consistency));
+    v.insert("outliers".into(), json!(c.outliers));
+    Value::Object(v)
+}
+
+/// The data-quality figures: the county's against the targets, and each township's.
+fn quality(q: &DataQuality) -> Value {
+    let townships: Vec<Value> = q
+        .townships
+        .iter()
+        .map(|t| {
+            json!({
+                "township": t.township,
+                "received": t.received(),
+                "file": t.file,
+                "filed": t.filed.map(|(d, _)| d.to_string()),
+                "date_from": t.filed.map(|(_, from)| date_from(from)),
+                "on_time": t.timely.map(|x| match x {
+                    Timely::OnTime => "yes",
+                    Timely::Late => "no",
+                    Timely::NoDate => "no_date",
+                }),
+                "required_cells": t.cells.den,
+                "required_filled": t.cells.num,
+                "findings": counts(&t.findings),
+            })
+        })
+        .collect();
+    let by_rule: Map<String, Value> = q
+        .by_rule
+        .iter()
+        .map(|(rule, n)| {
+            let by: Map<String, Value> = SEVERITIES
+                .iter()
+                .zip(n)
+                .map(|(s, n)| (s.key().to_string(), json!(n)))
+                .collect();
+            (rule.clone(), Value::Object(by))
+        })
+        .collect();
+    json!({
+        "completeness": ratio(q.completeness, Some(q.targets.completeness)),
+        "required_cells": ratio(q.cells, Some(q.targets.completeness)),
+        "timeliness": ratio(q.timeliness, Some(q.targets.timeliness)),
+        "townships": townships,
+        "other_files": counts(&q.other),
+        "findings": counts(&q.total),
+        "by_rule": by_rule,
     })
 }

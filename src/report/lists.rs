@@ -1,21 +1,34 @@
-//! The list sheets of the county workbook: 异常清单 (one row a finding) and 报送情况 (every
-//! roster township's return, then other files). Text from returns is written as text.
+//! The list sheets of the county workbook: 异常清单 (one row a finding, linked to its cell in the
+//! return, with its explanation) and 报送情况 (every roster township's return, then other
+//! files). Text from returns is written as text.
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::xlsx::{headers, title, Styles};
+use super::xlsx::{headers, link_or_text, title, Styles};
+use super::Links;
 use crate::config::Config;
-use crate::model::Severity;
+use crate::model::{ReviewState, Severity};
 use crate::pipeline::RunOutcome;
 use crate::render::{self, Lang};
-use crate::returns::Status;
+use crate::returns::{DateFrom, Status};
 
+/// A filing date; one taken from the file time (no 填报日期 in the sheet) says so.
+pub(super) fn filed_text((date, from): (crate::model::Date, DateFrom), lang: Lang) -> String {
+    match from {
+        DateFrom::Sheet => date.to_string(),
+        DateFrom::FileTime => format!("{date}{}", lang.t("（文件时间）", " (file time)")),
+    }
+}
+
+/// One row a finding, by severity then township; each linked to its cell in the return, with
+/// the explanation (审核说明) and what became of it.
 pub(super) fn anomalies(
     ws: &mut Worksheet,
     out: &RunOutcome,
     config: &Config,
     lang: Lang,
     s: &Styles,
+    links: Option<&Links>,
 ) -> Result<(), XlsxError> {
     ws.set_name(lang.t("异常清单", "Findings"))?;
     title(
@@ -27,7 +40,7 @@ pub(super) fn anomalies(
             lang.t("审核异常清单", " findings"),
             out.period
         ),
-        10,
+        13,
     )?;
     let errors = out
         .findings
@@ -56,16 +69,25 @@ pub(super) fn anomalies(
         lang.t("单元格", "Cell"),
         lang.t("填写内容", "As typed"),
         lang.t("说明", "Message"),
+        lang.t("原表位置", "Go to"),
+        lang.t("说明状态", "Explanation state"),
+        lang.t("审核说明", "Explanation"),
     ];
     headers(
         ws,
         s,
         3,
         &h,
-        &[9.0, 7.0, 10.0, 8.0, 9.0, 30.0, 10.0, 8.0, 14.0, 70.0],
+        &[
+            9.0, 7.0, 10.0, 8.0, 9.0, 30.0, 10.0, 8.0, 14.0, 70.0, 14.0, 14.0, 40.0,
+        ],
     )?;
+    // Severity, then township; the run's order within (stable sort).
+    let mut findings: Vec<&crate::model::Finding> = out.findings.iter().collect();
+    findings.sort_by(|a, b| (a.severity, &a.township).cmp(&(b.severity, &b.township)));
     let mut row = 4;
-    for f in &out.findings {
+    let mut linked = 0;
+    for f in findings {
         let fmt = match f.severity {
             Severity::Error | Severity::Alert => &s.error,
             Severity::Warning => &s.warning,
@@ -93,9 +115,27 @@ pub(super) fn anomalies(
                 if i == 0 { fmt } else { &s.text },
             )?;
         }
+        // The link's text is the cell (`表2!E7`), or the file where the finding has no cell.
+        let place = match f.at.sheet_cell() {
+            sc if sc.is_empty() => f.at.file.to_string(),
+            sc => sc,
+        };
+        let url = links.and_then(|l| l.url(&f.at));
+        link_or_text(ws, s, (row, 10), url, &place, &mut linked)?;
+        let (state, text) = match f.review.as_deref() {
+            Some(r) => (render::review_state(r.state, lang), r.text.as_str()),
+            None => ("", ""),
+        };
+        let state_fmt = match f.review.as_deref().map(|r| r.state) {
+            Some(ReviewState::Accepted) | None => &s.text,
+            Some(ReviewState::Pending) => &s.warning,
+            Some(_) => &s.error,
+        };
+        ws.write_string_with_format(row, 11, state, state_fmt)?;
+        ws.write_string_with_format(row, 12, super::fit(text), &s.text)?;
         row += 1;
     }
-    ws.autofilter(3, 0, row.max(4) - 1, 9)?;
+    ws.autofilter(3, 0, row.max(4) - 1, 12)?;
     Ok(())
 }
 
@@ -170,12 +210,12 @@ pub(super) fn returns(
                 status(r.status).to_string()
             }),
             r.map(|r| r.file.clone()).unwrap_or_default(),
-            r.and_then(|r| r.filed)
-                .map(|d| d.to_string())
+            r.and_then(crate::returns::filing_date)
+                .map(|d| filed_text(d, lang))
                 .unwrap_or_default(),
-            match r.and_then(|r| {
-                crate::returns::on_time(r.filed, out.period, config.form.deadline_day)
-            }) {
+            match r
+                .and_then(|r| crate::returns::on_time_of(r, out.period, config.form.deadline_day))
+            {
                 Some(true) => lang.t("是", "yes").to_string(),
                 Some(false) => lang.t("逾期", "late").to_string(),
                 None => String::new(),

@@ -3,14 +3,20 @@
 //! whole or absent, never half-written.
 
 mod charts;
+mod diffs;
 mod feedback;
 mod json;
 mod lists;
+mod quality;
 mod template;
 mod xlsx;
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+use crate::model::Location;
+use crate::pipeline::RunOutcome;
 
 pub use feedback::feedback_workbook;
 pub use json::run_json;
@@ -108,6 +114,70 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
     Ok(())
 }
 
+/// Hyperlinks from the county workbook to the cells of the returns:
+/// `file:///<absolute path of the return>#'<sheet>'!<cell>`.
+pub(crate) struct Links {
+    folder: String,
+    /// The files read as returns (skipped files are not linked).
+    files: HashSet<String>,
+}
+
+impl Links {
+    /// Excel keeps at most this many hyperlinks on a worksheet.
+    pub(crate) const MAX_PER_SHEET: u32 = 65_530;
+
+    /// Links into `folder` (made absolute, without touching the file system) for the run's
+    /// returns.
+    pub(crate) fn new(folder: &Path, out: &RunOutcome) -> Option<Self> {
+        let folder = std::path::absolute(folder).ok()?;
+        let mut folder = slashes(folder.to_str()?);
+        if !folder.ends_with('/') {
+            folder.push('/');
+        }
+        Some(Self {
+            folder,
+            files: out
+                .assembly
+                .returns
+                .iter()
+                .map(|r| r.file.clone())
+                .collect(),
+        })
+    }
+
+    /// The link to a location: to its cell (the sheet's top-left cell where only the sheet is
+    /// known), or to the file. None for a file that is not a return, or a path a link cannot
+    /// carry (`#` would end it).
+    pub(crate) fn url(&self, at: &Location) -> Option<String> {
+        if !self.files.contains(&*at.file) {
+            return None;
+        }
+        let path = format!("{}{}", self.folder, slashes(&at.file));
+        if path.contains('#') {
+            return None;
+        }
+        Some(match &at.sheet {
+            Some(sheet) => format!(
+                "file:///{path}#'{}'!{}",
+                sheet.replace('\'', "''"),
+                at.cell
+                    .map(|c| c.to_string())
+                    .unwrap_or_else(|| "A1".into())
+            ),
+            None => format!("file:///{path}"),
+        })
+    }
+}
+
+/// A path with forward slashes (Windows paths are written `C:/…` in links).
+fn slashes(path: &str) -> String {
+    if cfg!(windows) {
+        path.replace('\\', "/")
+    } else {
+        path.to_string()
+    }
+}
+
 /// Text from a return, cut to what a cell holds (Excel: 32,767 characters).
 pub(crate) fn fit(text: &str) -> String {
     const MAX: usize = 32_000;
@@ -172,6 +242,37 @@ mod tests {
         assert_eq!(safe_file_name("../../etc/passwd"), "_.._etc_passwd");
         assert_eq!(safe_file_name("CON"), "_CON");
         assert_eq!(safe_file_name("a\nb"), "a_b");
+    }
+
+    #[test]
+    fn links_point_at_the_cell_of_a_return() {
+        let links = Links {
+            folder: "/data/returns/".into(),
+            files: ["杏林镇10月.xlsx", "a#b.xlsx"].map(String::from).into(),
+        };
+        let at = Location::cell("杏林镇10月.xlsx", "表2", crate::model::CellRef::new(4, 4));
+        assert_eq!(
+            links.url(&at).as_deref(),
+            Some("file:////data/returns/杏林镇10月.xlsx#'表2'!E5")
+        );
+        let sheet_only = Location {
+            cell: None,
+            ..Location::cell(
+                "杏林镇10月.xlsx",
+                "O'Neil",
+                crate::model::CellRef::new(0, 0),
+            )
+        };
+        assert_eq!(
+            links.url(&sheet_only).as_deref(),
+            Some("file:////data/returns/杏林镇10月.xlsx#'O''Neil'!A1")
+        );
+        assert_eq!(
+            links.url(&Location::file("杏林镇10月.xlsx")).as_deref(),
+            Some("file:////data/returns/杏林镇10月.xlsx")
+        );
+        assert_eq!(links.url(&Location::file("Thumbs.db")), None);
+        assert_eq!(links.url(&Location::file("a#b.xlsx")), None);
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The county workbook: 汇总, 分乡镇, 异常清单, 报送情况. Text from returns is always written as
-//! text (never a formula); every sheet has a title, frozen headers, filters and number formats.
+//! The county workbook: 汇总, 分乡镇, 异常清单, 报送情况, 图表, 数据质量, 异常统计, 修改对比. Text
+//! from returns is always written as text (never a formula); every sheet has a title, frozen
+//! headers, filters and number formats.
 
 use rust_xlsxwriter::{
     ConditionalFormatCell, ConditionalFormatCellRule, DocProperties, ExcelDateTime, Format,
@@ -23,6 +24,10 @@ pub(super) struct Styles {
     pub(super) rate: Format,
     pub(super) error: Format,
     pub(super) warning: Format,
+    /// A hyperlink to a return's cell.
+    pub(super) link: Format,
+    /// A fraction shown as a percentage (`92.9%`).
+    pub(super) percent: Format,
 }
 
 impl Styles {
@@ -55,6 +60,12 @@ impl Styles {
             rate: border(Format::new().set_num_format("0.00")),
             error: border(Format::new().set_background_color("#F8CBAD")),
             warning: border(Format::new().set_background_color("#FFF2CC")),
+            link: border(
+                Format::new()
+                    .set_font_color("#0563C1")
+                    .set_underline(rust_xlsxwriter::FormatUnderline::Single),
+            ),
+            percent: border(Format::new().set_num_format("0.0%")),
         }
     }
 }
@@ -94,6 +105,29 @@ pub(super) fn headers(
     Ok(())
 }
 
+/// A hyperlink with `text` where there is a URL (and the sheet's link count allows), else the
+/// text alone.
+pub(super) fn link_or_text(
+    ws: &mut Worksheet,
+    s: &Styles,
+    (row, col): (u32, u16),
+    url: Option<String>,
+    text: &str,
+    written: &mut u32,
+) -> Result<(), XlsxError> {
+    match url {
+        Some(u) if *written < super::Links::MAX_PER_SHEET && !text.is_empty() => {
+            *written += 1;
+            let url = rust_xlsxwriter::Url::new(u).set_text(super::fit(text));
+            ws.write_url_with_format(row, col, url, &s.link)?;
+        }
+        _ => {
+            ws.write_string_with_format(row, col, super::fit(text), &s.text)?;
+        }
+    }
+    Ok(())
+}
+
 fn opt_number(
     ws: &mut Worksheet,
     row: u32,
@@ -108,11 +142,13 @@ fn opt_number(
     Ok(())
 }
 
-/// Builds the county workbook in memory.
+/// Builds the county workbook in memory. With the returns' folder, the findings and corrections
+/// link to the cells of the returns.
 pub fn county_workbook(
     out: &RunOutcome,
     config: &Config,
     lang: Lang,
+    returns_folder: Option<&std::path::Path>,
 ) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // A fixed creation time (the first day of the period) makes identical runs give identical files.
@@ -123,11 +159,16 @@ pub fn county_workbook(
             .set_title(format!("{} {}", config.county, out.period)),
     );
     let s = Styles::new();
+    let links = returns_folder.and_then(|f| super::Links::new(f, out));
+    let quality = crate::quality::compute(out, config);
     summary(wb.add_worksheet(), out, config, lang, &s)?;
     by_township(wb.add_worksheet(), out, config, lang, &s)?;
-    lists::anomalies(wb.add_worksheet(), out, config, lang, &s)?;
+    lists::anomalies(wb.add_worksheet(), out, config, lang, &s, links.as_ref())?;
     lists::returns(wb.add_worksheet(), out, config, lang, &s)?;
     super::charts::charts(wb.add_worksheet(), out, config, lang, &s)?;
+    super::quality::data_quality(wb.add_worksheet(), out, config, lang, &s, &quality)?;
+    super::quality::finding_counts(wb.add_worksheet(), out, config, lang, &s, &quality)?;
+    super::diffs::corrections(wb.add_worksheet(), out, config, lang, &s, links.as_ref())?;
     wb.save_to_buffer()
 }
 

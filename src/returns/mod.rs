@@ -141,6 +141,41 @@ pub fn on_time(filed: Option<Date>, period: Period, deadline_day: u32) -> Option
     Some((filed.year, filed.month, filed.day) <= (year, month, deadline_day))
 }
 
+/// Where the date a return counts as filed comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateFrom {
+    /// 填报日期 in the sheet.
+    Sheet,
+    /// The file's modification time: the sheet gives no 填报日期 (noted, F28).
+    FileTime,
+}
+
+/// The date a return counts as filed: its 填报日期, or, where the sheet gives none, the day its
+/// file was last modified (local time). None when neither is known.
+pub fn filing_date(r: &Return) -> Option<(Date, DateFrom)> {
+    match r.filed {
+        Some(d) => Some((d, DateFrom::Sheet)),
+        None => r.modified.map(|t| (file_date(t), DateFrom::FileTime)),
+    }
+}
+
+/// The local calendar day of a file time.
+pub fn file_date(t: SystemTime) -> Date {
+    use chrono::Datelike;
+    let d = chrono::DateTime::<chrono::Local>::from(t).date_naive();
+    Date {
+        year: d.year(),
+        month: d.month(),
+        day: d.day(),
+    }
+}
+
+/// Whether a return was filed on time, by [`filing_date`] (the file time where the sheet gives
+/// no 填报日期); None when neither is known.
+pub fn on_time_of(r: &Return, period: Period, deadline_day: u32) -> Option<bool> {
+    on_time(filing_date(r).map(|(d, _)| d), period, deadline_day)
+}
+
 /// One file's return, once decided.
 #[derive(Debug, Clone)]
 pub struct Return {

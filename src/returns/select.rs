@@ -240,6 +240,7 @@ fn decide(s: Scanned, run: Option<Period>, roster: &Roster) -> Return {
 }
 
 /// Among counted returns of one township, the later 填报日期 wins, then the later file time.
+/// The superseded copies list the values that differ, with the cell of each side.
 fn resolve_duplicates(returns: &mut [Return], config: &Config) {
     let mut by_township: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, r) in returns.iter().enumerate() {
@@ -266,8 +267,9 @@ fn resolve_duplicates(returns: &mut [Return], config: &Config) {
             let mine = values_of(&returns[i], config);
             let mut diffs = Vec::new();
             for key in mine.keys().chain(winner_values.keys()) {
-                let (a, b) = (mine.get(key).copied(), winner_values.get(key).copied());
-                if a != b
+                let (a, b) = (mine.get(key), winner_values.get(key));
+                let value = |x: Option<&(Option<f64>, Location)>| x.and_then(|x| x.0);
+                if value(a) != value(b)
                     && !diffs
                         .iter()
                         .any(|d: &Diff| (d.code.clone(), d.column) == *key)
@@ -275,8 +277,10 @@ fn resolve_duplicates(returns: &mut [Return], config: &Config) {
                     diffs.push(Diff {
                         code: key.0.clone(),
                         column: key.1,
-                        superseded: a,
-                        winner: b,
+                        superseded: value(a),
+                        winner: value(b),
+                        superseded_at: a.map(|x| x.1.clone()),
+                        winner_at: b.map(|x| x.1.clone()),
                     });
                 }
             }
@@ -296,15 +300,20 @@ fn resolve_duplicates(returns: &mut [Return], config: &Config) {
     }
 }
 
-fn values_of(r: &Return, config: &Config) -> BTreeMap<(String, Column), f64> {
+/// Every cell read of a return: its value (None when blank or invalid) and where it is.
+fn values_of(r: &Return, config: &Config) -> BTreeMap<(String, Column), (Option<f64>, Location)> {
+    let file: Arc<str> = r.file.as_str().into();
     r.readings
         .iter()
-        .filter_map(|(_, x)| match x.reading {
-            Reading::Value { value, .. } => Some((
+        .map(|(sheet, x)| {
+            let value = match x.reading {
+                Reading::Value { value, .. } => Some(value),
+                _ => None,
+            };
+            (
                 (config.indicators[x.indicator].code().to_string(), x.column),
-                value,
-            )),
-            _ => None,
+                (value, Location::shared(&file, sheet, x.at)),
+            )
         })
         .collect()
 }
