@@ -7,7 +7,7 @@ use crate::render::Lang;
 
 /// (id, severity, what it checks, why) in Chinese and English, for the rules not in the config.
 const BUILT_IN: &[(&str, &str, &str, &str, &str)] = &[
-    ("R10", "error", "流量指标的本年累计不得小于本月数；1月的本年累计应等于本月数。", "A flow's year-to-date figure is never below the month's; in January the two are equal.", "本年累计是1月至本月之和，小于本月数只可能是填反或漏填。/ A year-to-date total below the month is two columns swapped or a slip."),
+    ("R10", "error", "流量指标的本年累计不得小于本月数（未配置 R11 时，还查1月的本年累计应等于本月数）。", "A flow's year-to-date figure is never below the month's (and, where R11 is not configured, in January the two are equal).", "本年累计是1月至本月之和，小于本月数只可能是填反或漏填。/ A year-to-date total below the month is two columns swapped or a slip."),
     ("R11", "error", "流量指标的本年累计应等于上月报送的本年累计加本月数；1月等于本月数。需要历史库中上月的数据，没有时报告“无法评估”。", "A flow's year to date equals last month's year to date plus this month (in January, this month). Needs last month in the history store; without it the rule is reported as not evaluable.", "累计数断档说明某月漏报、重报或改了上月数而没告诉县里。/ A break in the running total means a month was missed, counted twice, or changed without notice."),
     ("R12", "warning", "时点指标（在管人数、床位等）较上月变动超过配置的比例（默认 20%）。", "A stock (people under management, beds…) moved by more than its configured share (20% by default) from last month.", "存量指标逐月变化缓慢，突变多为录入错误或口径变化，须核实说明。/ Stocks move slowly; a jump is usually a typo or a change of definition, to be explained."),
     ("R15", "warning", "离群值：与本乡镇前 12 个月（至少 6 个月）比较，或按常住人口折算与同期其他乡镇比较，修正 z 分数 ≥ 3.5（≥ 5 为严重）；偏差小于下限（默认 3）的不报。罕见事件（死亡）由 R09 处理。", "Outliers: modified z-score ≥ 3.5 (≥ 5 strong) against the township's previous 12 months (at least 6), or against the other townships per head of population; deviations under a floor (3 by default) are not flagged. Rare events (deaths) go through R09.", "多打一个 0、填错单位、填成累计数，在合计里看不出来，在分布里一眼可见。/ A digit too many, a wrong unit or a cumulative figure in the month column hides in a total but stands out in a distribution."),
@@ -19,6 +19,7 @@ const BUILT_IN: &[(&str, &str, &str, &str, &str)] = &[
     ("N04", "note", "数字后带单位（12人），已去掉单位读取。", "A unit after the number, removed.", "记录读法。/ Recorded."),
     ("N05", "notice", "带“万”字（1.2万），已乘以 10000；单位已是万元的单元格写“万”会报 R13。", "A 万 multiplier applied (×10,000); in a 万元 cell it is R13 instead.", "“万”改变数量级，须让填报人知道。/ 万 changes the order of magnitude."),
     ("N06", "notice", "以“—”“/”“无”代替 0，已读作 0。", "A dash, slash or 无 typed for zero, read as 0.", "按惯例读作 0，但应直接填 0。/ Read as 0 by custom; 0 should be typed."),
+    ("N08", "note", "配置中声明为特殊含义的值（如 -2 表示未开展），不是数量，不计入合计。", "A value the form declares as a state (e.g. -2 for 未开展): not an amount, not summed.", "把“未开展”当作负数或 0 计入都会歪曲合计。/ Summing a state as a number distorts the total."),
     ("N07", "note", "公式，取其保存的结果。", "A formula; its stored result counts.", "记录读法。/ Recorded."),
 ];
 
@@ -117,7 +118,11 @@ mod tests {
         let r02 = explain("r02", &c, Lang::En).expect("R02");
         assert_eq!(r02.matches("must hold").count(), 3, "{r02}");
         let r10 = explain("R10", &c, Lang::Zh).expect("R10");
-        assert!(r10.contains("1月的本年累计应等于本月数"), "{r10}");
+        assert!(r10.contains("本年累计不得小于本月数"), "{r10}");
+        let r11 = explain("R11", &c, Lang::Zh).expect("R11");
+        assert!(r11.contains("上月报送的本年累计加本月数"), "{r11}");
+        let r15 = explain("R15", &c, Lang::En).expect("R15");
+        assert!(r15.contains("modified z-score"), "{r15}");
         assert!(explain("N05", &c, Lang::Zh).is_some());
         assert!(explain("X99", &c, Lang::Zh).is_none());
     }

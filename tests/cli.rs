@@ -7,6 +7,8 @@ use std::process::Command;
 
 #[path = "cli/bad_builder.rs"]
 mod bad_builder;
+#[path = "cli/history.rs"]
+mod history;
 #[path = "cli/mutations.rs"]
 mod mutations;
 #[path = "cli/quality.rs"]

@@ -119,3 +119,78 @@ fn january_ytd_equals_month() {
         ["R10:B01", "R11:B01"]
     );
 }
+
+/// A county's own rules, pasted from its audit table: full-width operators, 且, last month's
+/// value, a rounding tolerance, a missing value counted as 0.
+#[test]
+fn county_rules_with_tolerance_last_month_and_missing_as_zero() {
+    let text = r#"
+county = "县"
+[[townships]]
+name = "甲镇"
+
+[[checks]]
+id = "X01"
+severity = "warning"
+assert = "B05 ＝ B08 × 80"
+tolerance = 0.01
+columns = "month"
+
+[[checks]]
+id = "X02"
+severity = "notice"
+fail_if = "A05 < A05@-1 且 A05@-1 > 0"
+columns = "month"
+
+[[checks]]
+id = "X03"
+severity = "warning"
+assert = "C16 + C17 >= 1"
+missing = "zero"
+columns = "month"
+"#;
+    let config = Config::parse(text, "county.toml").expect("config");
+    let table = |values: &[(&str, f64)]| {
+        let facts = values
+            .iter()
+            .map(|(code, value)| Fact {
+                township: "甲镇".into(),
+                code: (*code).into(),
+                column: M,
+                value: *value,
+                at: Location::default(),
+            })
+            .collect();
+        FactTable::build(facts, &config).expect("table")
+    };
+    let period = Period::new(2026, 10).expect("period");
+    let rules = |t: &FactTable, past: &crate::history::Past| -> Vec<String> {
+        run(t, &config, period, past)
+            .into_iter()
+            .map(|f| match f.kind {
+                crate::findings::Kind::NotEvaluable(_) => format!("{}?", f.rule),
+                _ => f.rule,
+            })
+            .collect()
+    };
+    let previous = crate::history::Past {
+        store: Some("h".into()),
+        previous: Some(crate::history::Figures::from_table(
+            Period::new(2026, 9).expect("period"),
+            &table(&[("A05", 200.0)]),
+        )),
+        ..Default::default()
+    };
+    // Within the tolerance, A05 not down, C16 given: nothing.
+    let ok = table(&[("B05", 120.005), ("B08", 1.5), ("A05", 210.0), ("C16", 3.0)]);
+    assert_eq!(rules(&ok, &previous), Vec::<String>::new());
+    // Beyond the tolerance, A05 down from last month, C16 and C17 missing (counted as 0).
+    let bad = table(&[("B05", 120.02), ("B08", 1.5), ("A05", 100.0)]);
+    assert_eq!(rules(&bad, &previous), ["X01", "X02", "X03"]);
+    // Without last month, the rule that needs it is not evaluable, never passed.
+    let none = crate::history::Past {
+        store: Some("h".into()),
+        ..Default::default()
+    };
+    assert_eq!(rules(&bad, &none), ["X01", "X02?", "X03"]);
+}

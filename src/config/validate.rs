@@ -154,6 +154,23 @@ pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(
                     .into(),
             ));
         }
+        let o = &ch.outlier;
+        let bad_number = if !(ch.tolerance.is_finite() && ch.tolerance >= 0.0) {
+            Some("tolerance must be a number ≥ 0")
+        } else if ch.share.is_some_and(|x| !(x.is_finite() && x > 0.0)) {
+            Some("share must be a number > 0 (0.2 for 20%)")
+        } else if !(o.z > 0.0 && o.z_strong >= o.z && o.min_deviation >= 0.0) {
+            Some("outlier: z > 0, z_strong ≥ z and min_deviation ≥ 0")
+        } else if o.min_months == 0 || o.window < o.min_months || o.min_peers < 3 {
+            Some("outlier: window ≥ min_months ≥ 1 and min_peers ≥ 3")
+        } else if o.population.as_ref().is_some_and(|p| !codes.contains(p)) {
+            Some("outlier: population is not an indicator code")
+        } else {
+            None
+        };
+        if let Some(why) = bad_number {
+            return Err(ctx.err(ch.id.span(), format!("checks[{i}]"), why.into()));
+        }
         let Some(spanned) = ch.assert.as_ref().or(ch.fail_if.as_ref()) else {
             continue;
         };

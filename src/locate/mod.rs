@@ -30,6 +30,8 @@ pub struct FormKeys {
     all_labels: Vec<String>,
     scan_rows: u32,
     threshold: f64,
+    /// Values the form declares as states (`-2` = 未开展).
+    sentinels: Vec<f64>,
 }
 
 impl FormKeys {
@@ -57,6 +59,7 @@ impl FormKeys {
             .chain(["单位负责人", "统计负责人", "填表人", "联系电话", "审核人"].map(String::from))
             .collect();
         Self {
+            sentinels: config.form.sentinels.iter().map(|x| x.value).collect(),
             labels: LabelKeys::new(l),
             names,
             codes,
@@ -398,6 +401,7 @@ fn read_rows(
             whole: ind.is_count(),
             unit_is_wan: ind.unit_is_wan(),
             unit: &ind.unit,
+            sentinels: &keys.sentinels,
         };
         sheet
             .readings

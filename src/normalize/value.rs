@@ -14,6 +14,8 @@ pub enum Reading {
     Value { value: f64, how: Option<ReadHow> },
     /// Not usable (R13): left out of every total.
     Invalid(Invalid),
+    /// A value the form gives a meaning (`-2` = 未开展): not an amount, never summed.
+    Sentinel(f64),
 }
 
 /// What the reading needs to know of the indicator.
@@ -24,6 +26,8 @@ pub struct Expect<'a> {
     /// The unit is already in 万 (a typed 万 is then ambiguous).
     pub unit_is_wan: bool,
     pub unit: &'a str,
+    /// Values that stand for a state (`[form] sentinels`).
+    pub sentinels: &'a [f64],
 }
 
 /// Units people type after a number.
@@ -68,7 +72,9 @@ fn read_value(value: &RawValue, expect: Expect<'_>) -> Reading {
 }
 
 fn checked(value: f64, how: Option<ReadHow>, expect: Expect<'_>) -> Reading {
-    if !value.is_finite() {
+    if expect.sentinels.contains(&value) {
+        Reading::Sentinel(value)
+    } else if !value.is_finite() {
         Reading::Invalid(Invalid::NotNumber)
     } else if value < 0.0 {
         Reading::Invalid(Invalid::Negative)
@@ -171,15 +177,37 @@ fn thousands_ok(s: &str) -> bool {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_declared_sentinel_is_not_an_amount() {
+        let e = Expect {
+            sentinels: &[-2.0],
+            ..COUNT
+        };
+        assert_eq!(
+            read_value(&RawValue::Number(-2.0), e),
+            Reading::Sentinel(-2.0)
+        );
+        assert_eq!(
+            read_value(&RawValue::Text("-2".into()), e),
+            Reading::Sentinel(-2.0)
+        );
+        assert_eq!(
+            read_value(&RawValue::Number(-3.0), e),
+            Reading::Invalid(Invalid::Negative)
+        );
+    }
+
     const COUNT: Expect = Expect {
         whole: true,
         unit_is_wan: false,
         unit: "人",
+        sentinels: &[],
     };
     const WAN_YUAN: Expect = Expect {
         whole: false,
         unit_is_wan: true,
         unit: "万元",
+        sentinels: &[],
     };
 
     fn text(s: &str) -> RawCell {

@@ -359,6 +359,21 @@ fn cell_findings(
                 }
             }
             Reading::Invalid(why) => (Kind::Invalid(why.clone()), invalid),
+            Reading::Sentinel(value) => {
+                let meaning = config
+                    .form
+                    .sentinels
+                    .iter()
+                    .find(|s| s.value == *value)
+                    .map(|s| s.meaning.clone())
+                    .unwrap_or_default();
+                let kind = Kind::Sentinel {
+                    value: *value,
+                    meaning,
+                };
+                let sev = kind.rule().1;
+                (kind, Some(sev))
+            }
             Reading::Blank => {
                 let required = match x.column {
                     Column::Month => ind.required,
