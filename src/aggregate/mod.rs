@@ -3,6 +3,10 @@
 //! townships where both are valid, never averaged, with the number of townships it covers.
 //! Tables in, figures out; no IO.
 
+mod trend;
+
+pub use trend::{trend, Trend};
+
 use std::collections::BTreeMap;
 
 use polars::prelude::*;

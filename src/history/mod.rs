@@ -75,6 +75,13 @@ impl Figures {
             .is_some_and(|((t, _), _)| t == township)
     }
 
+    /// The townships with figures, in name order.
+    pub fn townships(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = self.values.keys().map(|(t, _)| t.as_str()).collect();
+        out.dedup();
+        out
+    }
+
     pub fn len(&self) -> usize {
         self.values.len()
     }

@@ -9,6 +9,7 @@ mod json;
 mod lists;
 mod quality;
 mod template;
+mod trend;
 mod xlsx;
 
 use std::collections::HashSet;

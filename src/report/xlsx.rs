@@ -169,6 +169,8 @@ pub fn county_workbook(
     super::quality::data_quality(wb.add_worksheet(), out, config, lang, &s, &quality)?;
     super::quality::finding_counts(wb.add_worksheet(), out, config, lang, &s, &quality)?;
     super::diffs::corrections(wb.add_worksheet(), out, config, lang, &s, links.as_ref())?;
+    let trend = crate::aggregate::trend(&out.past, &out.aggregates, out.period, config);
+    super::trend::trend(wb.add_worksheet(), out, config, lang, &s, &trend)?;
     wb.save_to_buffer()
 }
 

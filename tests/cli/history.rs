@@ -214,3 +214,40 @@ fn an_explanation_recorded_makes_the_next_run_show_it_explained() {
     std::fs::write(folder.join("审核说明.csv"), &stale).expect("write");
     assert_eq!(r08(&run(&[]))["review"]["state"], "stale");
 }
+
+/// The 趋势 sheet's earlier months are those months' own county rates (from summed parts), as
+/// the generator computed them.
+#[test]
+fn the_trend_sheet_gives_each_month_its_own_county_rates() {
+    let exp = expected();
+    let h = tempfile::tempdir().expect("tempdir");
+    let runs = run_months_in_order(h.path());
+    let (_, october) = runs.last().expect("October");
+    let sheet = super::sheet(&october.workbook, "趋势");
+    let rows: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|d| d.to_string()).collect())
+        .collect();
+    let header = rows
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == "报告期"))
+        .expect("header row");
+    let mut compared = 0;
+    for month in MONTHS {
+        let row = sheet
+            .rows()
+            .find(|r| r.first().is_some_and(|c| c.to_string() == month))
+            .unwrap_or_else(|| panic!("no row for {month}"));
+        for (col, head) in header.iter().enumerate().skip(1) {
+            let name = head.split('（').next().unwrap_or_default();
+            let want = exp["months"][month]["rates"][name]["month"].as_f64();
+            assert!(
+                super::close(super::num(row.get(col)), want),
+                "{month} {name}: {:?} vs {want:?}",
+                row.get(col)
+            );
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 3 * 18);
+}
