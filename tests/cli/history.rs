@@ -236,7 +236,7 @@ fn the_trend_sheet_gives_each_month_its_own_county_rates() {
     for month in MONTHS {
         let row = sheet
             .rows()
-            .find(|r| r.first().is_some_and(|c| c.to_string() == month))
+            .find(|r| matches!(r.first(), Some(calamine::Data::String(s)) if s == month))
             .unwrap_or_else(|| panic!("no row for {month}"));
         for (col, head) in header.iter().enumerate().skip(1) {
             let name = head.split('（').next().unwrap_or_default();
