@@ -476,8 +476,14 @@ pub fn line(f: &Finding, config: &Config, lang: Lang) -> String {
         (Some(t), false) => format!(" [{t}]"),
         _ => String::new(),
     };
+    // A finding of the whole run (a rule not evaluable) has no place to name.
+    let place = if place.is_empty() {
+        String::new()
+    } else {
+        format!("{place}: ")
+    };
     format!(
-        "{place}: {} {}{who}: {}",
+        "{place}{} {}{who}: {}",
         f.rule,
         f.severity.key(),
         message(f, config, lang)
