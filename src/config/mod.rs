@@ -346,6 +346,9 @@ struct RawConfig {
     rates: Option<Vec<Rate>>,
     #[serde(default)]
     checks: Option<Vec<Check>>,
+    /// A county's own rules, added to the form's checks (built-in or given).
+    #[serde(default)]
+    more_checks: Vec<Check>,
     #[serde(default)]
     limits: crate::read::Limits,
     #[serde(default)]
@@ -408,7 +411,11 @@ impl Config {
         let sources = validate::Sources {
             indicators: raw.indicators.is_none(),
             rates: raw.rates.is_none(),
-            checks: raw.checks.is_none(),
+            checks: if raw.checks.is_none() {
+                default.as_ref().map_or(0, |d| d.checks.len())
+            } else {
+                0
+            },
         };
         let missing = || ConfigError::Internal("built-in form not parsed".into());
         let form = match raw.form {
@@ -432,13 +439,14 @@ impl Config {
                 .map(|d| d.rates.clone())
                 .ok_or_else(missing)?,
         };
-        let checks = match raw.checks {
+        let mut checks = match raw.checks {
             Some(c) => c,
             None => default
                 .as_ref()
                 .map(|d| d.checks.clone())
                 .ok_or_else(missing)?,
         };
+        checks.extend(raw.more_checks);
         let config = Config {
             county: raw.county,
             county_en: raw.county_en,

@@ -57,3 +57,27 @@ fn check_needs_exactly_one_expression() {
     let e = Config::parse(&text, "t.toml").unwrap_err();
     assert!(e.to_string().contains("exactly one"), "{e}");
 }
+
+#[test]
+fn a_county_adds_its_own_rules_to_the_form() {
+    let text = r#"county = "县"
+[[townships]]
+name = "甲镇"
+
+[[more_checks]]
+id = "K01"
+severity = "warning"
+fail_if = "C14 > C15"
+message = "婚检人数 {C14} 超过结婚登记人数 {C15}"
+"#;
+    let c = Config::parse(text, "county.toml").expect("config");
+    let builtin = Config::default_with("县", &["甲镇"]).expect("default");
+    assert_eq!(c.checks.len(), builtin.checks.len() + 1);
+    assert_eq!(c.checks.last().map(|k| k.id()), Some("K01"));
+    // A mistake in the county's rule names the county's file and line.
+    let bad = text.replace("C14 > C15", "C14 > Z99");
+    let e = Config::parse(&bad, "county.toml").expect_err("unknown code");
+    let shown = e.to_string();
+    assert!(shown.starts_with("county.toml:8:"), "{shown}");
+    assert!(shown.contains("Z99"), "{shown}");
+}

@@ -34,7 +34,9 @@ pub enum ConfigError {
 pub struct Sources {
     pub indicators: bool,
     pub rates: bool,
-    pub checks: bool,
+    /// How many of the checks, from the first, came from the built-in form (the rest are the
+    /// county's `[[more_checks]]` or its own `[[checks]]`).
+    pub checks: usize,
 }
 
 fn line_of(text: &str, span: Option<Range<usize>>) -> usize {
@@ -136,8 +138,8 @@ pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(
         }
     }
 
-    let ctx = pick(src.checks);
     for (i, ch) in c.checks.iter().enumerate() {
+        let ctx = pick(i < src.checks);
         let given = [
             ch.assert.is_some(),
             ch.fail_if.is_some(),
