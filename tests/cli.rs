@@ -431,7 +431,8 @@ fn english_outputs() {
             "Charts",
             "Data quality",
             "Finding counts",
-            "Corrections between copies"
+            "Corrections between copies",
+            "Trend"
         ]
     );
     assert!(run.stdout.contains("period: 2026-10"), "{}", run.stdout);
