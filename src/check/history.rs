@@ -102,24 +102,19 @@ pub fn carried_forward(
             if (ytd - expected).abs() < tolerance {
                 continue;
             }
-            let at = table
-                .source(township, code, Column::Ytd)
-                .cloned()
-                .unwrap_or_default();
-            out.push(
-                Finding::new(
-                    Kind::CarriedForward {
-                        month,
-                        ytd,
-                        previous_ytd,
-                    },
-                    at,
-                )
-                .with_rule(check.id(), check.severity)
-                .with_township(Some(township.clone()))
-                .with_code(Some(code.to_string()))
-                .with_column(Some(Column::Ytd)),
-            );
+            let kind = Kind::CarriedForward {
+                month,
+                ytd,
+                previous_ytd,
+            };
+            out.push(super::at_cell(
+                table,
+                check,
+                township,
+                code,
+                Column::Ytd,
+                kind,
+            ));
         }
     }
 }
@@ -160,24 +155,19 @@ pub fn stock_change(
             if previous <= 0.0 || (value - previous).abs() <= share * previous {
                 continue;
             }
-            let at = table
-                .source(township, code, Column::Month)
-                .cloned()
-                .unwrap_or_default();
-            out.push(
-                Finding::new(
-                    Kind::StockChange {
-                        value,
-                        previous,
-                        share,
-                    },
-                    at,
-                )
-                .with_rule(check.id(), check.severity)
-                .with_township(Some(township.clone()))
-                .with_code(Some(code.to_string()))
-                .with_column(Some(Column::Month)),
-            );
+            let kind = Kind::StockChange {
+                value,
+                previous,
+                share,
+            };
+            out.push(super::at_cell(
+                table,
+                check,
+                township,
+                code,
+                Column::Month,
+                kind,
+            ));
         }
     }
 }

@@ -13,11 +13,31 @@ mod ytd;
 pub use expression::label;
 pub use outliers::{median, Robust};
 
-use crate::config::Config;
+use crate::config::{Check, Config};
 use crate::facts::FactTable;
 use crate::findings::Kind;
 use crate::history::Past;
-use crate::model::{Finding, Location, Period};
+use crate::model::{Column, Finding, Location, Period};
+
+/// A check's finding at the cell a township's value of an indicator was read from.
+fn at_cell(
+    table: &FactTable,
+    check: &Check,
+    township: &str,
+    code: &str,
+    column: Column,
+    kind: Kind,
+) -> Finding {
+    let at = table
+        .source(township, code, column)
+        .cloned()
+        .unwrap_or_default();
+    Finding::new(kind, at)
+        .with_rule(check.id(), check.severity)
+        .with_township(Some(township.to_string()))
+        .with_code(Some(code.to_string()))
+        .with_column(Some(column))
+}
 
 /// Every check of the configuration, over every counted township.
 pub fn run(table: &FactTable, config: &Config, period: Period, past: &Past) -> Vec<Finding> {

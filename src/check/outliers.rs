@@ -78,18 +78,6 @@ pub fn evaluate(table: &FactTable, config: &Config, past: &Past, out: &mut Vec<F
     peers(table, config, check, out);
 }
 
-fn outlier(check: &Check, table: &FactTable, township: &str, code: &str, kind: Kind) -> Finding {
-    let at = table
-        .source(township, code, Column::Month)
-        .cloned()
-        .unwrap_or_default();
-    Finding::new(kind, at)
-        .with_rule(check.id(), check.severity)
-        .with_township(Some(township.to_string()))
-        .with_code(Some(code.to_string()))
-        .with_column(Some(Column::Month))
-}
-
 fn own_history(
     table: &FactTable,
     config: &Config,
@@ -164,7 +152,14 @@ fn own_history(
                     months: series.len(),
                 },
             };
-            out.push(outlier(check, table, township, code, kind));
+            out.push(super::at_cell(
+                table,
+                check,
+                township,
+                code,
+                Column::Month,
+                kind,
+            ));
         }
     }
 }
@@ -224,7 +219,14 @@ fn peers(table: &FactTable, config: &Config, check: &Check, out: &mut Vec<Findin
                     townships: rows.len(),
                 },
             };
-            out.push(outlier(check, table, &table.townships[*row], code, kind));
+            out.push(super::at_cell(
+                table,
+                check,
+                &table.townships[*row],
+                code,
+                Column::Month,
+                kind,
+            ));
         }
     }
 }

@@ -33,17 +33,14 @@ pub fn evaluate(table: &FactTable, config: &Config, period: Period, out: &mut Ve
             } else {
                 continue;
             };
-            let at = table
-                .source(township, code, Column::Ytd)
-                .cloned()
-                .unwrap_or_default();
-            out.push(
-                Finding::new(kind, at)
-                    .with_rule(check.id(), check.severity)
-                    .with_township(Some(township.clone()))
-                    .with_code(Some(code.to_string()))
-                    .with_column(Some(Column::Ytd)),
-            );
+            out.push(super::at_cell(
+                table,
+                check,
+                township,
+                code,
+                Column::Ytd,
+                kind,
+            ));
         }
     }
 }
