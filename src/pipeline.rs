@@ -28,6 +28,8 @@ pub struct RunOutcome {
     pub findings: Vec<Finding>,
     /// What the run knew of the months before it.
     pub past: Past,
+    /// Completeness, timeliness and findings per township and for the county.
+    pub quality: crate::quality::DataQuality,
 }
 
 /// What a run uses besides the returns.
@@ -131,6 +133,8 @@ pub fn run_discovered(
     review::apply(&mut findings, &explanations, period);
     let aggregates = aggregate::aggregate(&table, config, period)?;
     sort_findings(&mut findings);
+    let quality =
+        crate::quality::compute_parts(config, period, &assembly.returns, &table.facts, &findings);
     Ok(RunOutcome {
         period,
         assembly,
@@ -138,6 +142,7 @@ pub fn run_discovered(
         aggregates,
         findings,
         past,
+        quality,
     })
 }
 

@@ -13,7 +13,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use crate::config::{Config, IndicatorKind};
 use crate::findings::Kind;
 use crate::model::{Column, Date, Fact, Finding, Location, Period, Severity};
-use crate::pipeline::RunOutcome;
 use crate::returns::{self, DateFrom, Return, Status};
 
 /// A part of a whole: `num` of `den`.
@@ -147,17 +146,6 @@ pub struct DataQuality {
     /// Findings by rule, by severity (rules in id order).
     pub by_rule: BTreeMap<String, [usize; 5]>,
     pub targets: crate::config::quality::Quality,
-}
-
-/// The figures of a run.
-pub fn compute(out: &RunOutcome, config: &Config) -> DataQuality {
-    compute_parts(
-        config,
-        out.period,
-        &out.assembly.returns,
-        &out.table.facts,
-        &out.findings,
-    )
 }
 
 /// The cells a return must fill: every required indicator's 本月数, and a flow's 本年累计.

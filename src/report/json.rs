@@ -139,7 +139,7 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
             "months": out.past.recent.iter().filter_map(|f| f.period).map(|p| p.to_string()).collect::<Vec<_>>(),
         },
         "corrections": corrections(out, config),
-        "quality": quality(&crate::quality::compute(out, config)),
+        "quality": quality(&out.quality),
     })
 }
 
