@@ -267,3 +267,44 @@ fn cross_month_rules_are_not_evaluable_without_last_month() {
         .filter(|f| matches!(f.kind, Kind::NotEvaluable(_)))
         .all(|f| !f.severity.fails_run()));
 }
+
+/// A value the form declares as a state (`-2` = 未开展) is noted, never summed, never R13.
+#[test]
+fn a_declared_sentinel_is_noted_and_not_summed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = config();
+    config.form.sentinels.push(huizong::config::Sentinel {
+        value: -2.0,
+        meaning: "未开展".into(),
+        meaning_en: None,
+    });
+    let folder = dir.path().join("2026-10");
+    let period = Period::new(2026, 10).expect("period");
+    month_folder(
+        &folder,
+        &config,
+        period,
+        &vec![(("C16", "month"), Cell::Num(-2.0))],
+    );
+    let out = pipeline::run(&folder, &config, &Context::default()).expect("run");
+    let at_c16: Vec<&str> = out
+        .findings
+        .iter()
+        .filter(|f| f.code.as_deref() == Some("C16") && f.township.as_deref() == Some("甲镇"))
+        .map(|f| f.rule.as_str())
+        .collect();
+    assert_eq!(at_c16, ["N08"]);
+    let c16 = out
+        .aggregates
+        .totals
+        .iter()
+        .find(|t| t.code == "C16")
+        .expect("C16 total");
+    assert_eq!((c16.month, c16.townships), (Some(9.0 * 40.0), 9));
+    // Without the declaration the same cell is an invalid negative.
+    let plain = pipeline::run(&folder, &self::config(), &Context::default()).expect("run");
+    assert!(plain
+        .findings
+        .iter()
+        .any(|f| f.rule == "R13" && f.code.as_deref() == Some("C16")));
+}
