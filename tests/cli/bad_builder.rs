@@ -134,7 +134,7 @@ fn csv_return(unit: &str, values: &[(&str, &str)]) -> String {
     s
 }
 
-fn rewrite_zip(src: &[u8], replace: &str, with: &[u8]) -> Vec<u8> {
+pub(crate) fn rewrite_zip(src: &[u8], replace: &str, with: &[u8]) -> Vec<u8> {
     let mut input = zip::ZipArchive::new(std::io::Cursor::new(src)).expect("zip");
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default();

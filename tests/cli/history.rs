@@ -251,3 +251,91 @@ fn the_trend_sheet_gives_each_month_its_own_county_rates() {
     }
     assert_eq!(compared, 3 * 18);
 }
+
+/// A township writes its reasons in the 说明 column of the feedback workbook and sends it back:
+/// dropped beside the returns, it is not a return, and its explanations await the county.
+#[test]
+fn explanations_written_in_a_feedback_workbook_are_read_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("2026-10");
+    std::fs::create_dir(&folder).expect("folder");
+    for e in std::fs::read_dir(root().join("samples/returns/2026-10")).expect("samples") {
+        let e = e.expect("entry");
+        // The county's own file would decide; here only the township has written.
+        if e.file_name() != "审核说明.csv" {
+            std::fs::copy(e.path(), folder.join(e.file_name())).expect("copy");
+        }
+    }
+    let (out, feedback) = (dir.path().join("out"), dir.path().join("feedback"));
+    let c = config();
+    let run = |json: &Path| -> Value {
+        let (status, text) = huizong(&[
+            "run",
+            folder.to_str().expect("path"),
+            "--config",
+            &c,
+            "--out",
+            out.to_str().expect("path"),
+            "--feedback",
+            feedback.to_str().expect("path"),
+            "--json",
+            json.to_str().expect("path"),
+            "-q",
+        ]);
+        assert!(status < 2, "{text}");
+        serde_json::from_str(&std::fs::read_to_string(json).expect("json")).expect("parse")
+    };
+    run(&dir.path().join("first.json"));
+    let sent = std::fs::read(feedback.join("云溪镇_2026-10_退回修改通知.xlsx")).expect("feedback");
+    // The township types a reason into every empty 说明 cell (column H) of 差错清单.
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&sent)).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut archive
+            .by_name("xl/worksheets/sheet1.xml")
+            .expect("差错清单"),
+        &mut xml,
+    )
+    .expect("read");
+    let reason = "9月30日出生的新生儿在10月初完成筛查";
+    let mut typed = 0;
+    let re = regex::Regex::new(r#"<c r="H(\d+)" s="(\d+)"/>"#).expect("regex");
+    let xml = re
+        .replace_all(&xml, |c: &regex::Captures| {
+            if c[1].parse::<u32>().unwrap_or(0) < 5 {
+                return c[0].to_string();
+            }
+            typed += 1;
+            format!(
+                r#"<c r="H{}" s="{}" t="inlineStr"><is><t>{reason}</t></is></c>"#,
+                &c[1], &c[2]
+            )
+        })
+        .into_owned();
+    assert!(typed > 0, "no 说明 cell in {xml}");
+    let back = super::bad_builder::rewrite_zip(&sent, "xl/worksheets/sheet1.xml", xml.as_bytes());
+    std::fs::write(folder.join("云溪镇_反馈.xlsx"), back).expect("write");
+    let second = run(&dir.path().join("second.json"));
+    let r06 = second["anomalies"]
+        .as_array()
+        .expect("anomalies")
+        .iter()
+        .find(|f| f["rule"] == "R06" && f["township"] == "云溪镇")
+        .cloned()
+        .expect("R06");
+    assert_eq!(r06["review"]["state"], "pending", "{r06}");
+    assert_eq!(r06["review"]["text"], reason);
+    assert!(
+        r06["review"]["source"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("云溪镇_反馈.xlsx")),
+        "{r06}"
+    );
+    let status = second["returns"]
+        .as_array()
+        .expect("returns")
+        .iter()
+        .find(|r| r["file"] == "云溪镇_反馈.xlsx")
+        .map(|r| r["status"].clone());
+    assert_eq!(status, Some(Value::from("feedback")));
+}
