@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use polars::prelude::*;
 use polars_io::parquet::read::ParquetReader;
@@ -32,20 +33,26 @@ pub enum HistoryError {
     Table { path: String, source: PolarsError },
 }
 
+/// A township's month and year-to-date value of each code.
+type Values = BTreeMap<Arc<str>, BTreeMap<Arc<str>, (Option<f64>, Option<f64>)>>;
+
 /// The figures of one period as stored: a township's month and year-to-date value of each code.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Figures {
     pub period: Option<Period>,
-    values: BTreeMap<(String, String), (Option<f64>, Option<f64>)>,
+    /// Names shared with the facts (a province has millions of them).
+    values: Values,
 }
 
 impl Figures {
     /// The accepted figures of a run: its fact table (counted returns, valid values only).
     pub fn from_table(period: Period, table: &FactTable) -> Self {
-        let mut values: BTreeMap<(String, String), (Option<f64>, Option<f64>)> = BTreeMap::new();
+        let mut values: Values = BTreeMap::new();
         for f in &table.facts {
             let slot = values
-                .entry((f.township.to_string(), f.code.to_string()))
+                .entry(Arc::clone(&f.township))
+                .or_default()
+                .entry(Arc::clone(&f.code))
                 .or_default();
             match f.column {
                 ValueColumn::Month => slot.0 = Some(f.value),
@@ -60,7 +67,7 @@ impl Figures {
 
     /// A township's value of `code` in `column`.
     pub fn get(&self, township: &str, code: &str, column: ValueColumn) -> Option<f64> {
-        let (m, y) = self.values.get(&(township.to_string(), code.to_string()))?;
+        let (m, y) = self.values.get(township)?.get(code)?;
         match column {
             ValueColumn::Month => *m,
             ValueColumn::Ytd => *y,
@@ -69,21 +76,17 @@ impl Figures {
 
     /// Whether the township had a counted return in this period.
     pub fn has_township(&self, township: &str) -> bool {
-        self.values
-            .range((township.to_string(), String::new())..)
-            .next()
-            .is_some_and(|((t, _), _)| t == township)
+        self.values.contains_key(township)
     }
 
     /// The townships with figures, in name order.
     pub fn townships(&self) -> Vec<&str> {
-        let mut out: Vec<&str> = self.values.keys().map(|(t, _)| t.as_str()).collect();
-        out.dedup();
-        out
+        self.values.keys().map(|t| &**t).collect()
     }
 
+    /// How many township-indicator figures it holds.
     pub fn len(&self) -> usize {
-        self.values.len()
+        self.values.values().map(BTreeMap::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -92,11 +95,13 @@ impl Figures {
 
     fn to_frame(&self) -> PolarsResult<DataFrame> {
         let (mut t, mut c, mut m, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for ((township, code), (month, ytd)) in &self.values {
-            t.push(township.as_str());
-            c.push(code.as_str());
-            m.push(*month);
-            y.push(*ytd);
+        for (township, codes) in &self.values {
+            for (code, (month, ytd)) in codes {
+                t.push(&**township);
+                c.push(&**code);
+                m.push(*month);
+                y.push(*ytd);
+            }
         }
         DataFrame::new_infer_height(vec![
             Column::new("township".into(), t),
@@ -112,10 +117,13 @@ impl Figures {
         let m = df.column("month")?.cast(&DataType::Float64)?;
         let y = df.column("ytd")?.cast(&DataType::Float64)?;
         let (m, y) = (m.f64()?, y.f64()?);
-        let mut values = BTreeMap::new();
+        let mut values: Values = BTreeMap::new();
         for i in 0..df.height() {
             if let (Some(t), Some(c)) = (t.get(i), c.get(i)) {
-                values.insert((t.to_string(), c.to_string()), (m.get(i), y.get(i)));
+                values
+                    .entry(t.into())
+                    .or_default()
+                    .insert(c.into(), (m.get(i), y.get(i)));
             }
         }
         Ok(Self {
