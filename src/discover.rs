@@ -83,6 +83,21 @@ pub fn is_explanations(name: &str) -> bool {
         && SPREADSHEET_EXT.contains(&ext.as_str())
 }
 
+/// The explanations files in `folder`, found by name without listing it (a folder may hold
+/// thousands of returns; `huizong check` looks at one).
+pub fn explanations_in(folder: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for stem in EXPLANATIONS_STEMS {
+        for ext in SPREADSHEET_EXT {
+            let p = folder.join(format!("{stem}.{ext}"));
+            if p.is_file() {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 /// Lists `folder` (not recursively), sorted by name.
 pub fn discover(folder: &Path) -> Result<Discovered, DiscoverError> {
     let err = |source| DiscoverError {

@@ -23,6 +23,10 @@ pub struct FactTable {
     slots: Vec<u32>,
     codes: HashMap<String, u16>,
     rows: HashMap<String, u32>,
+    /// The wide table's value columns as plain vectors, by name: the rules that walk township
+    /// by township read them here rather than through polars, cell by cell.
+    by_name: HashMap<String, usize>,
+    plain: Vec<Vec<Option<f64>>>,
 }
 
 /// The wide table's column for an indicator's value in a column of the form. A stock has no
@@ -95,6 +99,12 @@ impl FactTable {
             Column::new("value".into(), l_value),
             Column::new("fact".into(), l_fact),
         ])?;
+        let by_name: HashMap<String, usize> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, (name, _))| (name.clone(), i))
+            .collect();
+        let plain: Vec<Vec<Option<f64>>> = columns.iter().map(|(_, v)| v.clone()).collect();
         let mut cols = vec![Column::new("township".into(), townships.clone())];
         cols.extend(
             columns
@@ -110,16 +120,14 @@ impl FactTable {
             slots,
             codes,
             rows,
+            by_name,
+            plain,
         })
     }
 
     /// The value of one cell of the wide table.
     pub fn value(&self, row: usize, column: &str) -> Option<f64> {
-        let c = self.wide.column(column).ok()?;
-        match c.get(row).ok()? {
-            AnyValue::Float64(v) => Some(v),
-            _ => None,
-        }
+        *self.plain.get(*self.by_name.get(column)?)?.get(row)?
     }
 
     /// The cell a township's value of an indicator was read from.

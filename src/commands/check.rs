@@ -30,9 +30,7 @@ pub fn check(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         .unwrap_or_default();
     let config = super::find_config(args.config.clone(), &near, lang)?;
     let period = super::parse_period(args.period.as_deref(), lang)?;
-    let explanations = huizong::discover::discover(&near)
-        .map(|d| d.explanations)
-        .unwrap_or_default();
+    let explanations = huizong::discover::explanations_in(&near);
     let context = pipeline::Context {
         period,
         history: Some(huizong::history::Store::new(

@@ -8,19 +8,20 @@
 //! store; it knows no spreadsheets and makes no findings (a store it cannot read is an `Err` that
 //! the caller turns into "not evaluable").
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use polars::prelude::*;
 use polars_io::parquet::read::ParquetReader;
 use polars_io::parquet::write::ParquetWriter;
 use polars_io::SerReader;
 
-use crate::facts::FactTable;
 use crate::model::{Column as ValueColumn, Period};
+
+mod figures;
+
+pub use figures::Figures;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
@@ -31,106 +32,6 @@ pub enum HistoryError {
     },
     #[error("history file {path} cannot be read: {source}")]
     Table { path: String, source: PolarsError },
-}
-
-/// A township's month and year-to-date value of each code.
-type Values = BTreeMap<Arc<str>, BTreeMap<Arc<str>, (Option<f64>, Option<f64>)>>;
-
-/// The figures of one period as stored: a township's month and year-to-date value of each code.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Figures {
-    pub period: Option<Period>,
-    /// Names shared with the facts (a province has millions of them).
-    values: Values,
-}
-
-impl Figures {
-    /// The accepted figures of a run: its fact table (counted returns, valid values only).
-    pub fn from_table(period: Period, table: &FactTable) -> Self {
-        let mut values: Values = BTreeMap::new();
-        for f in &table.facts {
-            let slot = values
-                .entry(Arc::clone(&f.township))
-                .or_default()
-                .entry(Arc::clone(&f.code))
-                .or_default();
-            match f.column {
-                ValueColumn::Month => slot.0 = Some(f.value),
-                ValueColumn::Ytd => slot.1 = Some(f.value),
-            }
-        }
-        Self {
-            period: Some(period),
-            values,
-        }
-    }
-
-    /// A township's value of `code` in `column`.
-    pub fn get(&self, township: &str, code: &str, column: ValueColumn) -> Option<f64> {
-        let (m, y) = self.values.get(township)?.get(code)?;
-        match column {
-            ValueColumn::Month => *m,
-            ValueColumn::Ytd => *y,
-        }
-    }
-
-    /// Whether the township had a counted return in this period.
-    pub fn has_township(&self, township: &str) -> bool {
-        self.values.contains_key(township)
-    }
-
-    /// The townships with figures, in name order.
-    pub fn townships(&self) -> Vec<&str> {
-        self.values.keys().map(|t| &**t).collect()
-    }
-
-    /// How many township-indicator figures it holds.
-    pub fn len(&self) -> usize {
-        self.values.values().map(BTreeMap::len).sum()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.values.is_empty()
-    }
-
-    fn to_frame(&self) -> PolarsResult<DataFrame> {
-        let (mut t, mut c, mut m, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        for (township, codes) in &self.values {
-            for (code, (month, ytd)) in codes {
-                t.push(&**township);
-                c.push(&**code);
-                m.push(*month);
-                y.push(*ytd);
-            }
-        }
-        DataFrame::new_infer_height(vec![
-            Column::new("township".into(), t),
-            Column::new("code".into(), c),
-            Column::new("month".into(), m),
-            Column::new("ytd".into(), y),
-        ])
-    }
-
-    fn from_frame(period: Period, df: &DataFrame) -> PolarsResult<Self> {
-        let t = df.column("township")?.str()?.clone();
-        let c = df.column("code")?.str()?.clone();
-        let m = df.column("month")?.cast(&DataType::Float64)?;
-        let y = df.column("ytd")?.cast(&DataType::Float64)?;
-        let (m, y) = (m.f64()?, y.f64()?);
-        let mut values: Values = BTreeMap::new();
-        for i in 0..df.height() {
-            if let (Some(t), Some(c)) = (t.get(i), c.get(i)) {
-                values
-                    .entry(t.into())
-                    .or_default()
-                    .insert(c.into(), (m.get(i), y.get(i)));
-            }
-        }
-        Ok(Self {
-            period: Some(period),
-            values,
-        })
-    }
 }
 
 /// A folder of period files.

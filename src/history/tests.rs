@@ -1,5 +1,6 @@
 use super::*;
 use crate::config::Config;
+use crate::facts::FactTable;
 use crate::model::{Fact, Location};
 
 fn table(values: &[(&str, &str, ValueColumn, f64)]) -> FactTable {

@@ -185,21 +185,18 @@ pub fn review_state(s: crate::model::ReviewState, lang: Lang) -> &'static str {
     }
 }
 
-/// `说明（已接受，王统计 2026-11-08）：…`
+/// `审核说明（已接受，王统计 2026-11-08）：…` / `explanation (accepted, 王统计 2026-11-08): …`
 pub fn review(r: &crate::model::Review, lang: Lang) -> String {
+    let mut state = vec![review_state(r.state, lang).to_string()];
     let who: Vec<&str> = [r.by.as_deref(), r.on.as_deref()]
         .into_iter()
         .flatten()
         .collect();
-    let who = if who.is_empty() {
-        String::new()
-    } else {
-        format!("，{}", who.join(" "))
-    };
-    format!(
-        "{}（{}{who}）：{}",
-        lang.t("审核说明", "explanation"),
-        review_state(r.state, lang),
-        r.text
-    )
+    if !who.is_empty() {
+        state.push(who.join(" "));
+    }
+    match lang {
+        Lang::Zh => format!("审核说明（{}）：{}", state.join("，"), r.text),
+        Lang::En => format!("explanation ({}): {}", state.join(", "), r.text),
+    }
 }

@@ -1,0 +1,194 @@
+//! One period's figures in memory: a dense table of township × indicator with the 本月数 and
+//! 本年累计 of each (NaN where there is none), names shared with the facts. A province's month is
+//! 20,000 townships × 43 indicators; R15 holds twelve of them at once.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use polars::prelude::*;
+
+use crate::facts::FactTable;
+use crate::model::{Column as ValueColumn, Period};
+
+/// The figures of one period as stored: a township's month and year-to-date value of each code.
+#[derive(Debug, Clone, Default)]
+pub struct Figures {
+    pub period: Option<Period>,
+    /// In name order.
+    townships: Vec<Arc<str>>,
+    township_index: HashMap<Arc<str>, u32>,
+    /// In name order.
+    codes: Vec<Arc<str>>,
+    code_index: HashMap<Arc<str>, u32>,
+    /// `[township × codes + code]`; NaN: no value.
+    month: Vec<f64>,
+    ytd: Vec<f64>,
+}
+
+/// Two stores hold the same figures when every value is the same (NaN equal to NaN).
+impl PartialEq for Figures {
+    fn eq(&self, other: &Self) -> bool {
+        let same = |a: &[f64], b: &[f64]| {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|(x, y)| x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()))
+        };
+        self.period == other.period
+            && self.townships == other.townships
+            && self.codes == other.codes
+            && same(&self.month, &other.month)
+            && same(&self.ytd, &other.ytd)
+    }
+}
+
+impl Figures {
+    /// Figures from `(township, code, column, value)` rows.
+    fn from_rows<'a>(
+        period: Period,
+        rows: impl Iterator<Item = (&'a Arc<str>, &'a Arc<str>, ValueColumn, f64)> + Clone,
+    ) -> Self {
+        let mut townships: Vec<Arc<str>> = rows.clone().map(|r| Arc::clone(r.0)).collect();
+        townships.sort();
+        townships.dedup();
+        let mut codes: Vec<Arc<str>> = rows.clone().map(|r| Arc::clone(r.1)).collect();
+        codes.sort();
+        codes.dedup();
+        let index = |names: &[Arc<str>]| -> HashMap<Arc<str>, u32> {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (Arc::clone(n), i as u32))
+                .collect()
+        };
+        let (township_index, code_index) = (index(&townships), index(&codes));
+        let size = townships.len() * codes.len();
+        let (mut month, mut ytd) = (vec![f64::NAN; size], vec![f64::NAN; size]);
+        for (t, c, column, value) in rows {
+            if let (Some(t), Some(c)) = (township_index.get(t), code_index.get(c)) {
+                let i = *t as usize * codes.len() + *c as usize;
+                match column {
+                    ValueColumn::Month => month[i] = value,
+                    ValueColumn::Ytd => ytd[i] = value,
+                }
+            }
+        }
+        Self {
+            period: Some(period),
+            townships,
+            township_index,
+            codes,
+            code_index,
+            month,
+            ytd,
+        }
+    }
+
+    /// The accepted figures of a run: its fact table (counted returns, valid values only).
+    pub fn from_table(period: Period, table: &FactTable) -> Self {
+        Self::from_rows(
+            period,
+            table
+                .facts
+                .iter()
+                .map(|f| (&f.township, &f.code, f.column, f.value)),
+        )
+    }
+
+    fn index(&self, township: &str, code: &str) -> Option<usize> {
+        let t = *self.township_index.get(township)? as usize;
+        let c = *self.code_index.get(code)? as usize;
+        Some(t * self.codes.len() + c)
+    }
+
+    /// A township's value of `code` in `column`.
+    pub fn get(&self, township: &str, code: &str, column: ValueColumn) -> Option<f64> {
+        let i = self.index(township, code)?;
+        let v = match column {
+            ValueColumn::Month => self.month[i],
+            ValueColumn::Ytd => self.ytd[i],
+        };
+        (!v.is_nan()).then_some(v)
+    }
+
+    /// Whether the township had a counted return in this period.
+    pub fn has_township(&self, township: &str) -> bool {
+        self.township_index.contains_key(township)
+    }
+
+    /// The townships with figures, in name order.
+    pub fn townships(&self) -> Vec<&str> {
+        self.townships.iter().map(|t| &**t).collect()
+    }
+
+    /// How many township-indicator figures it holds.
+    pub fn len(&self) -> usize {
+        self.month
+            .iter()
+            .zip(&self.ytd)
+            .filter(|(m, y)| !m.is_nan() || !y.is_nan())
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// One row a township and indicator with a value, in name order.
+    pub(super) fn to_frame(&self) -> PolarsResult<DataFrame> {
+        let (mut t, mut c, mut m, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let value = |v: f64| (!v.is_nan()).then_some(v);
+        for (ti, township) in self.townships.iter().enumerate() {
+            for (ci, code) in self.codes.iter().enumerate() {
+                let i = ti * self.codes.len() + ci;
+                if self.month[i].is_nan() && self.ytd[i].is_nan() {
+                    continue;
+                }
+                t.push(&**township);
+                c.push(&**code);
+                m.push(value(self.month[i]));
+                y.push(value(self.ytd[i]));
+            }
+        }
+        DataFrame::new_infer_height(vec![
+            Column::new("township".into(), t),
+            Column::new("code".into(), c),
+            Column::new("month".into(), m),
+            Column::new("ytd".into(), y),
+        ])
+    }
+
+    pub(super) fn from_frame(period: Period, df: &DataFrame) -> PolarsResult<Self> {
+        let t = df.column("township")?.str()?.clone();
+        let c = df.column("code")?.str()?.clone();
+        let m = df.column("month")?.cast(&DataType::Float64)?;
+        let y = df.column("ytd")?.cast(&DataType::Float64)?;
+        let (m, y) = (m.f64()?, y.f64()?);
+        let mut rows: Vec<(Arc<str>, Arc<str>, ValueColumn, f64)> = Vec::new();
+        // Each distinct name once, shared by its rows.
+        let mut names: HashMap<String, Arc<str>> = HashMap::new();
+        let mut shared = |s: &str| -> Arc<str> {
+            if let Some(a) = names.get(s) {
+                return Arc::clone(a);
+            }
+            let a: Arc<str> = s.into();
+            names.insert(s.to_string(), Arc::clone(&a));
+            a
+        };
+        for i in 0..df.height() {
+            let (Some(ts), Some(cs)) = (t.get(i), c.get(i)) else {
+                continue;
+            };
+            let (township, code) = (shared(ts), shared(cs));
+            for (column, v) in [(ValueColumn::Month, m.get(i)), (ValueColumn::Ytd, y.get(i))] {
+                if let Some(v) = v.filter(|v| !v.is_nan()) {
+                    rows.push((Arc::clone(&township), Arc::clone(&code), column, v));
+                }
+            }
+        }
+        Ok(Self::from_rows(
+            period,
+            rows.iter().map(|(t, c, col, v)| (t, c, *col, *v)),
+        ))
+    }
+}
