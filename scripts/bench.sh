@@ -4,12 +4,14 @@
 # huizong check on one return. Prints medians of wall time, CPU time and peak memory, and the
 # ratios to the floor measured in the same run.
 #   scripts/bench.sh [N …]          (default: 200 2000 20000; corpora cached in target/bench)
+#   HISTORY=7 scripts/bench.sh …    also runs each N with 7 months of history before it (R11,
+#                                   R12 and R15 at full scale; examples/bench_history.rs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time: apt-get install time" >&2; exit 2; }
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(200 2000 20000)
 runs=${RUNS:-3}
-cargo build -q --release --bin huizong --example bench_corpus --example floor
+cargo build -q --release --bin huizong --example bench_corpus --example floor --example bench_history
 bin=target/release
 mkdir -p target/bench
 
@@ -42,6 +44,11 @@ for n in "${sizes[@]}"; do
   read -r hw hc hp < <(measure "$bin/huizong" run "$dir/returns" --config "$dir/huizong.toml" --out "$dir/out" --quiet)
   printf "%-8s %-8s %9.3f %9.3f %10.1f %8.2f %8s\n" "$n" floor "$fw" "$fc" "$fp" "$(echo "$fc $fw" | awk '{print ($2>0)?$1/$2:0}')" "1.00"
   printf "%-8s %-8s %9.3f %9.3f %10.1f %8.2f %8.2f\n" "$n" huizong "$hw" "$hc" "$hp" "$(echo "$hc $hw" | awk '{print ($2>0)?$1/$2:0}')" "$(echo "$hw $fw" | awk '{print ($2>0)?$1/$2:0}')"
+  if [ -n "${HISTORY:-}" ]; then
+    "$bin/examples/bench_history" "$dir" "$HISTORY" >/dev/null
+    read -r yw yc yp < <(measure "$bin/huizong" run "$dir/returns" --config "$dir/huizong.toml" --out "$dir/out-h" --history "$dir/history-$HISTORY" --quiet)
+    printf "%-8s %-8s %9.3f %9.3f %10.1f %8.2f %8.2f\n" "$n" "+${HISTORY}mo" "$yw" "$yc" "$yp" "$(echo "$yc $yw" | awk '{print ($2>0)?$1/$2:0}')" "$(echo "$yw $fw" | awk '{print ($2>0)?$1/$2:0}')"
+  fi
 done
 # One return: `huizong check` as a return arrives, process start included.
 one=target/bench/one

@@ -48,12 +48,17 @@ impl Figures {
         period: Period,
         rows: impl Iterator<Item = (&'a Arc<str>, &'a Arc<str>, ValueColumn, f64)> + Clone,
     ) -> Self {
-        let mut townships: Vec<Arc<str>> = rows.clone().map(|r| Arc::clone(r.0)).collect();
-        townships.sort();
-        townships.dedup();
-        let mut codes: Vec<Arc<str>> = rows.clone().map(|r| Arc::clone(r.1)).collect();
-        codes.sort();
-        codes.dedup();
+        // The distinct names first (a province's month has two million values, 20,000 names).
+        let distinct =
+            |pick: fn(&(&'a Arc<str>, &'a Arc<str>, ValueColumn, f64)) -> &'a Arc<str>| {
+                let set: std::collections::HashSet<&Arc<str>> =
+                    rows.clone().map(|r| pick(&r)).collect();
+                let mut names: Vec<Arc<str>> = set.into_iter().cloned().collect();
+                names.sort();
+                names
+            };
+        let townships = distinct(|r| r.0);
+        let codes = distinct(|r| r.1);
         let index = |names: &[Arc<str>]| -> HashMap<Arc<str>, u32> {
             names
                 .iter()
@@ -93,6 +98,43 @@ impl Figures {
                 .iter()
                 .map(|f| (&f.township, &f.code, f.column, f.value)),
         )
+    }
+
+    /// Figures from `(township, code, 本月数, 本年累计)` entries (the benchmark builds a history
+    /// this way).
+    pub fn from_entries(
+        period: Period,
+        entries: &[(Arc<str>, Arc<str>, Option<f64>, Option<f64>)],
+    ) -> Self {
+        let rows: Vec<(&Arc<str>, &Arc<str>, ValueColumn, f64)> = entries
+            .iter()
+            .flat_map(|(t, c, m, y)| {
+                [(ValueColumn::Month, *m), (ValueColumn::Ytd, *y)]
+                    .into_iter()
+                    .filter_map(move |(col, v)| v.map(|v| (t, c, col, v)))
+            })
+            .collect();
+        Self::from_rows(period, rows.iter().copied())
+    }
+
+    /// Every township and indicator with a value: `(township, code, 本月数, 本年累计)`.
+    pub fn entries(&self) -> Vec<(Arc<str>, Arc<str>, Option<f64>, Option<f64>)> {
+        let value = |v: f64| (!v.is_nan()).then_some(v);
+        let mut out = Vec::new();
+        for (ti, t) in self.townships.iter().enumerate() {
+            for (ci, c) in self.codes.iter().enumerate() {
+                let i = ti * self.codes.len() + ci;
+                if !(self.month[i].is_nan() && self.ytd[i].is_nan()) {
+                    out.push((
+                        Arc::clone(t),
+                        Arc::clone(c),
+                        value(self.month[i]),
+                        value(self.ytd[i]),
+                    ));
+                }
+            }
+        }
+        out
     }
 
     fn index(&self, township: &str, code: &str) -> Option<usize> {
@@ -136,25 +178,24 @@ impl Figures {
 
     /// One row a township and indicator with a value, in name order.
     pub(super) fn to_frame(&self) -> PolarsResult<DataFrame> {
-        let (mut t, mut c, mut m, mut y) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-        let value = |v: f64| (!v.is_nan()).then_some(v);
-        for (ti, township) in self.townships.iter().enumerate() {
-            for (ci, code) in self.codes.iter().enumerate() {
-                let i = ti * self.codes.len() + ci;
-                if self.month[i].is_nan() && self.ytd[i].is_nan() {
-                    continue;
-                }
-                t.push(&**township);
-                c.push(&**code);
-                m.push(value(self.month[i]));
-                y.push(value(self.ytd[i]));
-            }
-        }
+        let entries = self.entries();
         DataFrame::new_infer_height(vec![
-            Column::new("township".into(), t),
-            Column::new("code".into(), c),
-            Column::new("month".into(), m),
-            Column::new("ytd".into(), y),
+            Column::new(
+                "township".into(),
+                entries.iter().map(|e| &*e.0).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "code".into(),
+                entries.iter().map(|e| &*e.1).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "month".into(),
+                entries.iter().map(|e| e.2).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "ytd".into(),
+                entries.iter().map(|e| e.3).collect::<Vec<_>>(),
+            ),
         ])
     }
 
@@ -164,7 +205,7 @@ impl Figures {
         let m = df.column("month")?.cast(&DataType::Float64)?;
         let y = df.column("ytd")?.cast(&DataType::Float64)?;
         let (m, y) = (m.f64()?, y.f64()?);
-        let mut rows: Vec<(Arc<str>, Arc<str>, ValueColumn, f64)> = Vec::new();
+        let mut entries = Vec::with_capacity(df.height());
         // Each distinct name once, shared by its rows.
         let mut names: HashMap<String, Arc<str>> = HashMap::new();
         let mut shared = |s: &str| -> Arc<str> {
@@ -176,19 +217,11 @@ impl Figures {
             a
         };
         for i in 0..df.height() {
-            let (Some(ts), Some(cs)) = (t.get(i), c.get(i)) else {
-                continue;
-            };
-            let (township, code) = (shared(ts), shared(cs));
-            for (column, v) in [(ValueColumn::Month, m.get(i)), (ValueColumn::Ytd, y.get(i))] {
-                if let Some(v) = v.filter(|v| !v.is_nan()) {
-                    rows.push((Arc::clone(&township), Arc::clone(&code), column, v));
-                }
+            if let (Some(ts), Some(cs)) = (t.get(i), c.get(i)) {
+                let v = |x: Option<f64>| x.filter(|v| !v.is_nan());
+                entries.push((shared(ts), shared(cs), v(m.get(i)), v(y.get(i))));
             }
         }
-        Ok(Self::from_rows(
-            period,
-            rows.iter().map(|(t, c, col, v)| (t, c, *col, *v)),
-        ))
+        Ok(Self::from_entries(period, &entries))
     }
 }
