@@ -10,6 +10,12 @@ use polars::prelude::*;
 use crate::facts::FactTable;
 use crate::model::{Column as ValueColumn, Period};
 
+/// `(township, code, 本月数, 本年累计)`.
+pub type Entry = (Arc<str>, Arc<str>, Option<f64>, Option<f64>);
+
+/// `(township, code, column, value)`.
+type Row<'a> = (&'a Arc<str>, &'a Arc<str>, ValueColumn, f64);
+
 /// The figures of one period as stored: a township's month and year-to-date value of each code.
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
@@ -44,19 +50,15 @@ impl PartialEq for Figures {
 
 impl Figures {
     /// Figures from `(township, code, column, value)` rows.
-    fn from_rows<'a>(
-        period: Period,
-        rows: impl Iterator<Item = (&'a Arc<str>, &'a Arc<str>, ValueColumn, f64)> + Clone,
-    ) -> Self {
+    fn from_rows<'a>(period: Period, rows: impl Iterator<Item = Row<'a>> + Clone) -> Self {
         // The distinct names first (a province's month has two million values, 20,000 names).
-        let distinct =
-            |pick: fn(&(&'a Arc<str>, &'a Arc<str>, ValueColumn, f64)) -> &'a Arc<str>| {
-                let set: std::collections::HashSet<&Arc<str>> =
-                    rows.clone().map(|r| pick(&r)).collect();
-                let mut names: Vec<Arc<str>> = set.into_iter().cloned().collect();
-                names.sort();
-                names
-            };
+        let distinct = |pick: fn(&Row<'a>) -> &'a Arc<str>| {
+            let set: std::collections::HashSet<&Arc<str>> =
+                rows.clone().map(|r| pick(&r)).collect();
+            let mut names: Vec<Arc<str>> = set.into_iter().cloned().collect();
+            names.sort();
+            names
+        };
         let townships = distinct(|r| r.0);
         let codes = distinct(|r| r.1);
         let index = |names: &[Arc<str>]| -> HashMap<Arc<str>, u32> {
@@ -102,11 +104,8 @@ impl Figures {
 
     /// Figures from `(township, code, 本月数, 本年累计)` entries (the benchmark builds a history
     /// this way).
-    pub fn from_entries(
-        period: Period,
-        entries: &[(Arc<str>, Arc<str>, Option<f64>, Option<f64>)],
-    ) -> Self {
-        let rows: Vec<(&Arc<str>, &Arc<str>, ValueColumn, f64)> = entries
+    pub fn from_entries(period: Period, entries: &[Entry]) -> Self {
+        let rows: Vec<Row> = entries
             .iter()
             .flat_map(|(t, c, m, y)| {
                 [(ValueColumn::Month, *m), (ValueColumn::Ytd, *y)]
@@ -118,7 +117,7 @@ impl Figures {
     }
 
     /// Every township and indicator with a value: `(township, code, 本月数, 本年累计)`.
-    pub fn entries(&self) -> Vec<(Arc<str>, Arc<str>, Option<f64>, Option<f64>)> {
+    pub fn entries(&self) -> Vec<Entry> {
         let value = |v: f64| (!v.is_nan()).then_some(v);
         let mut out = Vec::new();
         for (ti, t) in self.townships.iter().enumerate() {
