@@ -271,7 +271,33 @@ fn write_fill_in(
         return Ok(None);
     }
     let mut w = csv::Writer::from_writer(Vec::from("\u{feff}".as_bytes()));
-    w.write_record(huizong::review::TEMPLATE_HEADER)?;
+    // English headers and words with --lang en: the reader takes either.
+    let en = lang == Lang::En;
+    if en {
+        w.write_record([
+            "township",
+            "period",
+            "rule",
+            "code",
+            "column",
+            "values",
+            "explanation",
+            "state",
+            "by",
+            "date",
+        ])?;
+    } else {
+        w.write_record(huizong::review::TEMPLATE_HEADER)?;
+    }
+    let word = |t: &str| -> String {
+        match (en, t) {
+            (true, "本月数") => "month".into(),
+            (true, "本年累计") => "ytd".into(),
+            (true, "接受") => "accepted".into(),
+            (true, "打回") => "sent back".into(),
+            _ => t.to_string(),
+        }
+    };
     // Text that a spreadsheet would run as a formula is written with a leading quote.
     let safe = |t: &String| {
         if t.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -281,7 +307,7 @@ fn write_fill_in(
         }
     };
     for r in &rows {
-        w.write_record(r.iter().map(safe))?;
+        w.write_record(r.iter().map(|t| safe(&word(t))))?;
     }
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     let name = format!(
