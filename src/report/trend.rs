@@ -66,6 +66,10 @@ pub(super) fn trend(
     headers(ws, s, 3, &heads, &widths)?;
     ws.set_row_height(3, 45)?;
     ws.set_freeze_panes(4, 1)?;
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 1);
+    ws.set_footer("&C&P / &N");
     let first = 4u32;
     for (k, p) in t.periods.iter().enumerate() {
         let row = first + k as u32;
