@@ -157,14 +157,7 @@ fn rate_parts(
     };
     let num = name(rate.numerator.get_ref());
     let den = name(rate.denominator.get_ref());
-    let days = if rate.denominator_times_days {
-        match column {
-            ValueColumn::Month => period.days_in_month(),
-            ValueColumn::Ytd => period.days_year_to_date(),
-        }
-    } else {
-        1
-    } as f64;
+    let days = rate.days(period, column);
     let valid = col(num.as_str())
         .is_not_null()
         .and(col(den.as_str()).is_not_null());

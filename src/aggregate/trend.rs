@@ -33,11 +33,7 @@ pub fn trend(past: &Past, current: &Aggregates, period: Period, config: &Config)
                 .iter()
                 .map(|f| {
                     let p = f.period?;
-                    let days = if rate.denominator_times_days {
-                        p.days_in_month() as f64
-                    } else {
-                        1.0
-                    };
+                    let days = rate.days(p, Column::Month);
                     let (mut num, mut den, mut any) = (0.0, 0.0, false);
                     for t in f.townships() {
                         let n = f.get(t, rate.numerator.get_ref(), Column::Month);

@@ -65,14 +65,7 @@ pub fn build(
                     .map_or(IndicatorKind::Stock, |i| i.kind);
                 col(wide_name(code, column, kind).as_str()).cast(DataType::Float64)
             };
-            let days = if rate.denominator_times_days {
-                match column {
-                    ValueColumn::Month => period.days_in_month(),
-                    ValueColumn::Ytd => period.days_year_to_date(),
-                }
-            } else {
-                1
-            } as f64;
+            let days = rate.days(period, column);
             let den = part(rate.denominator.get_ref()) * lit(days);
             let value = when(den.clone().neq(lit(0.0)))
                 .then(part(rate.numerator.get_ref()) / den * lit(rate.scale))

@@ -156,6 +156,20 @@ pub struct Rate {
     pub chart: bool,
 }
 
+impl Rate {
+    /// What the denominator is multiplied by in `column` of `period`: the days of the month, or
+    /// since 1 January, for a rate over bed-days; 1 otherwise.
+    pub fn days(&self, period: crate::model::Period, column: crate::model::Column) -> f64 {
+        if !self.denominator_times_days {
+            return 1.0;
+        }
+        f64::from(match column {
+            crate::model::Column::Month => period.days_in_month(),
+            crate::model::Column::Ytd => period.days_year_to_date(),
+        })
+    }
+}
+
 fn hundred() -> f64 {
     100.0
 }
