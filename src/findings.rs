@@ -236,6 +236,13 @@ pub enum Kind {
     Sentinel { value: f64, meaning: String },
     /// No 填报日期 in the sheet: timeliness is judged by the file's modification date.
     FiledFromFileTime { modified: Date },
+    /// An explanation written for this period that no finding of the run matches (a typo in
+    /// the township, rule or indicator, or the finding is gone): said, never dropped silently.
+    ExplanationUnused {
+        township: String,
+        rule: String,
+        code: Option<String>,
+    },
 }
 
 impl Kind {
@@ -290,6 +297,7 @@ impl Kind {
             NotEvaluable(_) => ("R00", Notice),
             Sentinel { .. } => ("N08", Note),
             FiledFromFileTime { .. } => ("F28", Note),
+            ExplanationUnused { .. } => ("F29", Notice),
         }
     }
 }

@@ -130,7 +130,8 @@ pub fn run_discovered(
     // decisions come last and so win.
     let mut explanations = std::mem::take(&mut assembly.explanations);
     explanations.extend(context.explanations.iter().cloned());
-    review::apply(&mut findings, &explanations, period);
+    let unused = review::apply(&mut findings, &explanations, period);
+    findings.extend(unused);
     let aggregates = aggregate::aggregate(&table, config, period)?;
     sort_findings(&mut findings);
     let quality =

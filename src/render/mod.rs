@@ -395,6 +395,18 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
                 "the table has no 本年累计 column; year-to-date figures are missing",
             )
             .to_string(),
+        Kind::ExplanationUnused {
+            township,
+            rule,
+            code,
+        } => {
+            let code = code.as_deref().unwrap_or("");
+            if zh {
+                format!("审核说明（{township} {rule} {code}）没有对应的本期异常：请核对乡镇、规则和指标，或该异常已更正")
+            } else {
+                format!("the explanation for {township} {rule} {code} matches no finding of this period: check the township, rule and indicator, or the finding was corrected")
+            }
+        }
         Kind::FiledFromFileTime { modified } => {
             if zh {
                 format!("表内没有填报日期，按文件修改日期 {modified} 判断是否按时报送")

@@ -181,13 +181,28 @@ pub fn state(e: &Explanation, f: &Finding) -> ReviewState {
     }
 }
 
-/// Annotates each finding with the explanation given for it (the last one written wins).
-pub fn apply(findings: &mut [Finding], explanations: &[Explanation], period: Period) {
+/// Annotates each finding with the explanation given for it (the last one written wins), and
+/// returns a finding for each explanation of this period that explains nothing of the run.
+pub fn apply(
+    findings: &mut [Finding],
+    explanations: &[Explanation],
+    period: Period,
+) -> Vec<Finding> {
     if explanations.is_empty() {
-        return;
+        return Vec::new();
     }
+    let mut used = vec![false; explanations.len()];
     for f in findings.iter_mut().filter(|f| f.township.is_some()) {
-        if let Some(e) = explanations.iter().rev().find(|e| matches(e, f, period)) {
+        let mut last = None;
+        for (i, e) in explanations
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| matches(e, f, period))
+        {
+            used[i] = true;
+            last = Some(e);
+        }
+        if let Some(e) = last {
             f.review = Some(Box::new(Review {
                 state: state(e, f),
                 text: e.text.clone(),
@@ -197,6 +212,23 @@ pub fn apply(findings: &mut [Finding], explanations: &[Explanation], period: Per
             }));
         }
     }
+    explanations
+        .iter()
+        .zip(used)
+        .filter(|(e, used)| !used && e.period.is_none_or(|p| p == period))
+        .map(|(e, _)| {
+            let file = e.source.split(':').next().unwrap_or_default();
+            Finding::new(
+                Kind::ExplanationUnused {
+                    township: e.township.clone(),
+                    rule: e.rule.clone(),
+                    code: e.code.clone(),
+                },
+                crate::model::Location::file(file),
+            )
+            .with_township(Some(e.township.clone()))
+        })
+        .collect()
 }
 
 #[cfg(test)]

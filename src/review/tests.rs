@@ -164,3 +164,28 @@ fn a_feedback_workbook_sent_back_gives_pending_explanations() {
     let f = warning(&[("C12", 58.0), ("C01", 50.0)]);
     assert_eq!(state_after(&f, e.clone()), Some(ReviewState::Pending));
 }
+
+#[test]
+fn an_explanation_that_explains_nothing_is_said() {
+    let f = warning(&[("C12", 58.0), ("C01", 50.0)]);
+    let mut typo = explanation(
+        "月末出生的新生儿在本月筛查",
+        "C12=58; C01=50",
+        Decision::Accepted,
+    );
+    typo.township = "云西镇".into();
+    let mut older = typo.clone();
+    older.period = Period::new(2026, 9);
+    let mut fs = vec![f];
+    let unused = apply(
+        &mut fs,
+        &[typo, older],
+        Period::new(2026, 10).expect("period"),
+    );
+    assert!(fs[0].review.is_none());
+    // This month's row with a typo is said; last month's rows are not this run's business.
+    assert_eq!(unused.len(), 1);
+    assert_eq!(unused[0].rule, "F29");
+    assert_eq!(unused[0].township.as_deref(), Some("云西镇"));
+    assert_eq!(&*unused[0].at.file, "审核说明.csv");
+}
