@@ -94,17 +94,17 @@ pub fn from_grid(
     let mut out = Vec::new();
     for row in header_row + 1..=last {
         let (rule, explanation) = (text(row, 2).to_uppercase(), text(row, 6));
-        let own = text(row, 0);
-        let Some(town) = (if own.is_empty() {
-            township.map(str::to_string)
-        } else {
-            Some(own)
-        }) else {
-            continue;
-        };
-        if rule.is_empty() || explanation.is_empty() {
+        // A row without a word is a row left unfilled; a row with one is never dropped: if it
+        // lacks its township or rule it matches nothing, and the run says so (F29).
+        if explanation.is_empty() {
             continue;
         }
+        let own = text(row, 0);
+        let town = if own.is_empty() {
+            township.map(str::to_string).unwrap_or_default()
+        } else {
+            own
+        };
         let opt = |s: String| (!s.is_empty()).then_some(s);
         out.push(Explanation {
             township: town,
