@@ -172,16 +172,23 @@ pub fn compute_parts(
     findings: &[Finding],
 ) -> DataQuality {
     let required = required_cells(config);
-    let mut filled: HashSet<(&str, &str, Column)> = HashSet::new();
+    let is_required: HashSet<(&str, Column)> = required.iter().copied().collect();
+    // Required cells filled, counted per township: a counted return has one value a cell, a
+    // fact if valid, an R13 finding if not (a province has millions of facts: no set of them).
+    let mut filled: HashMap<&str, usize> = HashMap::new();
     for f in facts {
-        filled.insert((&f.township, &f.code, f.column));
+        if is_required.contains(&(&*f.code, f.column)) {
+            *filled.entry(&f.township).or_default() += 1;
+        }
     }
     for f in findings
         .iter()
         .filter(|f| matches!(f.kind, Kind::Invalid(_)))
     {
         if let (Some(t), Some(c), Some(col)) = (&f.township, &f.code, f.column) {
-            filled.insert((t, c, col));
+            if is_required.contains(&(c.as_str(), col)) {
+                *filled.entry(t.as_str()).or_default() += 1;
+            }
         }
     }
     let counted: HashMap<&str, &Return> = returns
@@ -219,10 +226,7 @@ pub fn compute_parts(
         });
         let cells = match r {
             Some(_) => Ratio::new(
-                required
-                    .iter()
-                    .filter(|(code, col)| filled.contains(&(name, *code, *col)))
-                    .count(),
+                filled.get(name).copied().unwrap_or(0).min(required.len()),
                 required.len(),
             ),
             None => Ratio::default(),
