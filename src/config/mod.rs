@@ -4,6 +4,7 @@
 //! `[[townships]]` uses it. A mistake is a [`ConfigError`] naming its key and line. This module
 //! reads no returns and knows nothing of spreadsheets.
 
+mod checks;
 pub mod expr;
 pub mod quality;
 mod validate;
@@ -12,6 +13,7 @@ use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
 
+pub use checks::{Builtin, Check, Columns, Missing, OutlierParams};
 pub use validate::ConfigError;
 
 use crate::model::Severity;
@@ -175,156 +177,6 @@ fn hundred() -> f64 {
 }
 fn percent() -> String {
     "%".into()
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Columns {
-    Month,
-    Ytd,
-    Both,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Builtin {
-    /// R10: 本年累计 ≥ 本月数.
-    YtdConsistent,
-    /// R13.
-    InvalidValue,
-    /// R14.
-    RequiredBlank,
-    /// R11: 本年累计 = last month's 本年累计 + 本月数 (January: = 本月数).
-    CarriedForward,
-    /// R12: a stock moving by more than `share` of last month's value.
-    StockChange,
-    /// R15: outliers against the township's own history and against its peers.
-    Outlier,
-}
-
-/// What a missing value does to an expression check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Missing {
-    /// The check is skipped for that township (the blank is reported by R14).
-    #[default]
-    Skip,
-    /// A missing value counts as 0.
-    Zero,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Check {
-    pub id: Spanned<String>,
-    pub severity: Severity,
-    /// An expression that must hold.
-    #[serde(default)]
-    pub assert: Option<Spanned<String>>,
-    /// An expression that is the failing condition.
-    #[serde(default)]
-    pub fail_if: Option<Spanned<String>>,
-    #[serde(default)]
-    pub builtin: Option<Builtin>,
-    #[serde(default = "both")]
-    pub columns: Columns,
-    #[serde(default)]
-    pub message: Option<String>,
-    #[serde(default)]
-    pub message_en: Option<String>,
-    /// Rounding tolerance of the comparisons (0.01 for 万元 with two decimals): a comparison
-    /// that misses by no more than this holds (`fail_if`: fails only beyond it).
-    #[serde(default)]
-    pub tolerance: f64,
-    /// What a missing value does: skip the check there (default) or count as 0.
-    #[serde(default)]
-    pub missing: Missing,
-    /// R12: the share of last month's value a stock may move by (default 0.2).
-    #[serde(default)]
-    pub share: Option<f64>,
-    /// R15 parameters (`[checks.outlier]`); see `default_form.toml`.
-    #[serde(default)]
-    pub outlier: OutlierParams,
-}
-
-/// R15: modified z-scores against the township's own months and against its peers.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OutlierParams {
-    /// |z| at or above which a value is an outlier.
-    #[serde(default = "z_warn")]
-    pub z: f64,
-    /// |z| at or above which it is a strong one.
-    #[serde(default = "z_strong")]
-    pub z_strong: f64,
-    /// How many previous months the township's own history looks at.
-    #[serde(default = "window")]
-    pub window: usize,
-    /// How many of them it needs.
-    #[serde(default = "min_months")]
-    pub min_months: usize,
-    /// How many townships the peer comparison needs.
-    #[serde(default = "min_peers")]
-    pub min_peers: usize,
-    /// A deviation smaller than this (in the indicator's unit) is never an outlier, so that
-    /// small counts are not flagged for moving from 0 to 1.
-    #[serde(default = "min_deviation")]
-    pub min_deviation: f64,
-    /// The indicator per-capita comparisons divide by (resident population).
-    #[serde(default)]
-    pub population: Option<String>,
-}
-
-impl Default for OutlierParams {
-    fn default() -> Self {
-        Self {
-            z: z_warn(),
-            z_strong: z_strong(),
-            window: window(),
-            min_months: min_months(),
-            min_peers: min_peers(),
-            min_deviation: min_deviation(),
-            population: None,
-        }
-    }
-}
-
-fn z_warn() -> f64 {
-    3.5
-}
-fn z_strong() -> f64 {
-    5.0
-}
-fn window() -> usize {
-    12
-}
-fn min_months() -> usize {
-    6
-}
-fn min_peers() -> usize {
-    8
-}
-fn min_deviation() -> f64 {
-    3.0
-}
-
-fn both() -> Columns {
-    Columns::Both
-}
-
-impl Check {
-    pub fn id(&self) -> &str {
-        self.id.get_ref()
-    }
-
-    /// The expression as written, and whether it must hold (`true`) or is the failure (`false`).
-    pub fn expression(&self) -> Option<(&str, bool)> {
-        match (&self.assert, &self.fail_if) {
-            (Some(a), None) => Some((a.get_ref(), true)),
-            (None, Some(f)) => Some((f.get_ref(), false)),
-            _ => None,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

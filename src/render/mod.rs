@@ -3,13 +3,14 @@
 
 mod hint;
 mod months;
+mod unreadable;
 
 pub use months::{review, review_state};
 
 pub use hint::hint;
 
 use crate::config::Config;
-use crate::findings::{Invalid, Kind, ReadHow, Skip, Unreadable};
+use crate::findings::{Invalid, Kind, ReadHow, Skip};
 use crate::locate::format_number;
 use crate::model::{Column, Finding, Severity};
 
@@ -203,7 +204,7 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
             ),
         }
         .to_string(),
-        Kind::Unreadable(u) => unreadable(u, lang),
+        Kind::Unreadable(u) => unreadable::unreadable(u, lang),
         Kind::NoFormSheet => lang
             .t(
                 "未找到报表（没有含“指标名称”“本月数”表头的工作表）",
@@ -419,59 +420,6 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
                 format!("扩展名 .{ext} 与内容（{actual}）不符，按内容读取")
             } else {
                 format!("extension .{ext} but the content is {actual}; read as {actual}")
-            }
-        }
-    }
-}
-
-fn unreadable(u: &Unreadable, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
-    match u {
-        Unreadable::Io(e) => {
-            if zh {
-                format!("文件无法打开：{e}")
-            } else {
-                format!("cannot open the file: {e}")
-            }
-        }
-        Unreadable::Empty => lang
-            .t(
-                "文件为空（0 字节），请重新报送",
-                "the file is empty (0 bytes); please send it again",
-            )
-            .into(),
-        Unreadable::TooLarge(n) => {
-            if zh {
-                format!("文件过大（{} MB），未读取", n / (1024 * 1024))
-            } else {
-                format!("file too large ({} MB); not read", n / (1024 * 1024))
-            }
-        }
-        Unreadable::OverCap(what) => {
-            if zh {
-                format!("文件过大或疑似压缩炸弹（{what}），未读取")
-            } else {
-                format!("file too large or a suspected zip bomb ({what}); not read")
-            }
-        }
-        Unreadable::NotSpreadsheet(what) => {
-            if zh {
-                format!("不是表格文件（内容是{what}），未读取")
-            } else {
-                format!("not a spreadsheet (the content is {what}); not read")
-            }
-        }
-        Unreadable::Encrypted => lang
-            .t(
-                "文件已加密，请去掉密码后重新报送",
-                "the file is password protected; remove the password and send it again",
-            )
-            .into(),
-        Unreadable::Damaged(e) => {
-            if zh {
-                format!("文件不完整或已损坏，请重新保存后报送（{e}）")
-            } else {
-                format!("the file is truncated or damaged; save it again and resend ({e})")
             }
         }
     }
