@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
-use super::xlsx::{title, Styles};
+use super::xlsx::{county_title, Styles};
 use crate::config::Config;
 use crate::pipeline::RunOutcome;
 use crate::render::Lang;
@@ -18,15 +18,12 @@ pub(super) fn charts(
 ) -> Result<(), XlsxError> {
     let sheet = lang.t("图表", "Charts");
     ws.set_name(sheet)?;
-    title(
+    county_title(
         ws,
         s,
-        &format!(
-            "{}{}（{}）",
-            config.county,
-            lang.t("主要指标分乡镇对比", " key rates by township"),
-            out.period
-        ),
+        config,
+        out.period,
+        lang.t("主要指标分乡镇对比", " key rates by township"),
         8,
     )?;
     let charted: Vec<usize> = (0..config.rates.len())

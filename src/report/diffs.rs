@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::xlsx::{headers, link_or_text, title, Styles};
+use super::xlsx::{county_title, headers, link_or_text, Styles};
 use super::Links;
 use crate::config::Config;
 use crate::findings::{Diff, Kind};
@@ -40,15 +40,12 @@ pub(super) fn corrections(
     links: Option<&Links>,
 ) -> Result<(), XlsxError> {
     ws.set_name(lang.t("修改对比", "Corrections between copies"))?;
-    title(
+    county_title(
         ws,
         s,
-        &format!(
-            "{}{}（{}）",
-            config.county,
-            lang.t("同一乡镇两份报表的修改对比", " corrections between copies"),
-            out.period
-        ),
+        config,
+        out.period,
+        lang.t("同一乡镇两份报表的修改对比", " corrections between copies"),
         10,
     )?;
     let rows = corrections_of(out);

@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::xlsx::{headers, link_or_text, title, Styles};
+use super::xlsx::{county_title, headers, link_or_text, Styles};
 use super::Links;
 use crate::config::Config;
 use crate::model::{ReviewState, Severity};
@@ -31,15 +31,12 @@ pub(super) fn anomalies(
     links: Option<&Links>,
 ) -> Result<(), XlsxError> {
     ws.set_name(lang.t("异常清单", "Findings"))?;
-    title(
+    county_title(
         ws,
         s,
-        &format!(
-            "{}{}（{}）",
-            config.county,
-            lang.t("审核异常清单", " findings"),
-            out.period
-        ),
+        config,
+        out.period,
+        lang.t("审核异常清单", " findings"),
         13,
     )?;
     let errors = out
@@ -147,15 +144,12 @@ pub(super) fn returns(
     s: &Styles,
 ) -> Result<(), XlsxError> {
     ws.set_name(lang.t("报送情况", "Returns"))?;
-    title(
+    county_title(
         ws,
         s,
-        &format!(
-            "{}{}（{}）",
-            config.county,
-            lang.t("报表报送情况", " returns received"),
-            out.period
-        ),
+        config,
+        out.period,
+        lang.t("报表报送情况", " returns received"),
         8,
     )?;
     let h = [

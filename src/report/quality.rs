@@ -7,7 +7,7 @@
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
 use super::lists::filed_text;
-use super::xlsx::{headers, title, Styles, ERROR_FILL, WARNING_FILL};
+use super::xlsx::{county_title, headers, Styles, ERROR_FILL, WARNING_FILL};
 use crate::config::Config;
 use crate::model::Severity;
 use crate::pipeline::RunOutcome;
@@ -80,15 +80,12 @@ pub(super) fn data_quality(
     q: &DataQuality,
 ) -> Result<(), XlsxError> {
     ws.set_name(lang.t("数据质量", "Data quality"))?;
-    title(
+    county_title(
         ws,
         s,
-        &format!(
-            "{}{}（{}）",
-            config.county,
-            lang.t("报表数据质量", " data quality"),
-            out.period
-        ),
+        config,
+        out.period,
+        lang.t("报表数据质量", " data quality"),
         16,
     )?;
     let (c, t) = (q.targets.completeness, q.targets.timeliness);
@@ -231,15 +228,12 @@ pub(super) fn finding_counts(
     q: &DataQuality,
 ) -> Result<(), XlsxError> {
     ws.set_name(lang.t("异常统计", "Finding counts"))?;
-    title(
+    county_title(
         ws,
         s,
-        &format!(
-            "{}{}（{}）",
-            config.county,
-            lang.t("审核异常统计", " findings counted"),
-            out.period
-        ),
+        config,
+        out.period,
+        lang.t("审核异常统计", " findings counted"),
         15,
     )?;
     ws.write_string(

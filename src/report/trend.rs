@@ -3,7 +3,7 @@
 
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
-use super::xlsx::{headers, title, Styles};
+use super::xlsx::{county_title, headers, Styles};
 use crate::aggregate::Trend;
 use crate::config::Config;
 use crate::pipeline::RunOutcome;
@@ -19,15 +19,12 @@ pub(super) fn trend(
 ) -> Result<(), XlsxError> {
     let sheet = lang.t("趋势", "Trend");
     ws.set_name(sheet)?;
-    title(
+    county_title(
         ws,
         s,
-        &format!(
-            "{}{}（{}）",
-            config.county,
-            lang.t("主要指标逐月趋势", " rates month by month"),
-            out.period
-        ),
+        config,
+        out.period,
+        lang.t("主要指标逐月趋势", " rates month by month"),
         8,
     )?;
     let note = if t.periods.len() > 1 {

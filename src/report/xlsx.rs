@@ -85,6 +85,23 @@ pub(super) fn title(
     Ok(())
 }
 
+/// A sheet's title: `安平县<what>（2026-10）`.
+pub(super) fn county_title(
+    ws: &mut Worksheet,
+    s: &Styles,
+    config: &Config,
+    period: crate::model::Period,
+    what: &str,
+    width: u16,
+) -> Result<(), XlsxError> {
+    title(
+        ws,
+        s,
+        &format!("{}{what}（{period}）", config.county),
+        width,
+    )
+}
+
 pub(super) fn headers(
     ws: &mut Worksheet,
     s: &Styles,
@@ -337,15 +354,12 @@ fn by_township(
         }
     }
     let n_cols = 1 + cols.len() + config.rates.len();
-    title(
+    county_title(
         ws,
         s,
-        &format!(
-            "{}{}（{}）",
-            config.county,
-            lang.t("分乡镇数据", " figures by township"),
-            out.period
-        ),
+        config,
+        out.period,
+        lang.t("分乡镇数据", " figures by township"),
         n_cols.min(20) as u16,
     )?;
     ws.write_string_with_format(2, 0, lang.t("乡镇", "Township"), &s.header)?;
