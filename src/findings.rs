@@ -125,6 +125,8 @@ pub enum OutlierMethod {
     History { months: usize },
     /// Against the other townships this month, per head of population.
     Peers { townships: usize },
+    /// Against the other townships' last month (a return checked on its own), per head.
+    PeersLastMonth { townships: usize },
 }
 
 #[derive(Debug, Clone, PartialEq)]

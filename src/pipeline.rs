@@ -130,7 +130,12 @@ pub fn run_discovered(
     // decisions come last and so win.
     let mut explanations = std::mem::take(&mut assembly.explanations);
     explanations.extend(context.explanations.iter().cloned());
-    let unused = review::apply(&mut findings, &explanations, period);
+    // An unused explanation is said for the run's townships, and for names on no roster (typos).
+    let concerns = |t: &str| {
+        table.townships.iter().any(|own| own == t)
+            || !config.townships.iter().any(|r| r.name() == t)
+    };
+    let unused = review::apply(&mut findings, &explanations, period, &concerns);
     findings.extend(unused);
     let aggregates = aggregate::aggregate(&table, config, period)?;
     sort_findings(&mut findings);

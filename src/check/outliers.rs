@@ -75,7 +75,7 @@ pub fn evaluate(table: &FactTable, config: &Config, past: &Past, out: &mut Vec<F
         return;
     };
     own_history(table, config, check, past, out);
-    peers(table, config, check, out);
+    peers(table, config, check, past, out);
 }
 
 fn own_history(
@@ -164,22 +164,33 @@ fn own_history(
     }
 }
 
-fn peers(table: &FactTable, config: &Config, check: &Check, out: &mut Vec<Finding>) {
+/// The peers a month is compared with: this run's townships when there are enough of them;
+/// else (one return checked as it arrives) last month's other townships from the store.
+enum PeerSource<'a> {
+    ThisMonth,
+    LastMonth(&'a crate::history::Figures),
+}
+
+fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &mut Vec<Finding>) {
     let p: &OutlierParams = &check.outlier;
     let Some(population) = p.population.as_deref() else {
         return;
     };
     let n = table.townships.len();
-    if n < p.min_peers {
-        out.push(not_evaluable(
-            check,
-            NotEvaluable::TooFewPeers {
-                have: n,
-                need: p.min_peers,
-            },
-        ));
-        return;
-    }
+    let source = match &past.previous {
+        _ if n >= p.min_peers => PeerSource::ThisMonth,
+        Some(prev) if prev.townships().len() >= p.min_peers => PeerSource::LastMonth(prev),
+        _ => {
+            out.push(not_evaluable(
+                check,
+                NotEvaluable::TooFewPeers {
+                    have: n,
+                    need: p.min_peers,
+                },
+            ));
+            return;
+        }
+    };
     for ind in config
         .indicators
         .iter()
@@ -193,18 +204,33 @@ fn peers(table: &FactTable, config: &Config, check: &Check, out: &mut Vec<Findin
                 Some((row, x, pop))
             })
             .collect();
-        if rows.len() < p.min_peers {
+        // Per head of population: this month's townships, or last month's others.
+        let reference: Vec<f64> = match source {
+            PeerSource::ThisMonth => rows.iter().map(|(_, x, pop)| x / pop).collect(),
+            PeerSource::LastMonth(prev) => prev
+                .townships()
+                .into_iter()
+                .filter(|t| !table.townships.iter().any(|own| own == t))
+                .filter_map(|t| {
+                    let x = prev.get(t, code, Column::Month)?;
+                    let pop = prev
+                        .get(t, population, Column::Month)
+                        .filter(|v| *v > 0.0)?;
+                    Some(x / pop)
+                })
+                .collect(),
+        };
+        if reference.len() < p.min_peers {
             continue;
         }
-        let per_head: Vec<f64> = rows.iter().map(|(_, x, pop)| x / pop).collect();
-        let Some(r) = Robust::of(&per_head) else {
+        let Some(r) = Robust::of(&reference) else {
             continue;
         };
-        for ((row, x, pop), ph) in rows.iter().zip(&per_head) {
+        for (row, x, pop) in &rows {
             if (x - r.median * pop).abs() < p.min_deviation {
                 continue;
             }
-            let z = r.z(*ph);
+            let z = r.z(x / pop);
             if z < p.z {
                 continue;
             }
@@ -215,8 +241,13 @@ fn peers(table: &FactTable, config: &Config, check: &Check, out: &mut Vec<Findin
                 high: high * pop,
                 z,
                 strong: z >= p.z_strong,
-                method: OutlierMethod::Peers {
-                    townships: rows.len(),
+                method: match source {
+                    PeerSource::ThisMonth => OutlierMethod::Peers {
+                        townships: reference.len(),
+                    },
+                    PeerSource::LastMonth(_) => OutlierMethod::PeersLastMonth {
+                        townships: reference.len(),
+                    },
                 },
             };
             out.push(super::at_cell(

@@ -105,6 +105,16 @@ pub fn message(f: &Finding, lang: Lang) -> String {
                     n(*value),
                     if *strong { "严重偏离" } else { "偏离" }
                 ),
+                (OutlierMethod::PeersLastMonth { townships }, true) => format!(
+                    "{} {}：按常住人口折算与上月 {townships} 个其他乡镇相比，预期 {range}（修正 z 分数 {z}）",
+                    n(*value),
+                    if *strong { "严重偏离" } else { "偏离" }
+                ),
+                (OutlierMethod::PeersLastMonth { townships }, false) => format!(
+                    "{} is {}far from {townships} other townships last month, per head of population: expected {range} (modified z {z})",
+                    n(*value),
+                    if *strong { "very " } else { "" }
+                ),
                 (OutlierMethod::Peers { townships }, false) => format!(
                     "{} is {}far from {townships} townships this month, per head of population: expected {range} (modified z {z})",
                     n(*value),

@@ -103,6 +103,7 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
                 "method": match &f.kind {
                     Kind::Outlier { method: OutlierMethod::History { .. }, .. } => Some("history"),
                     Kind::Outlier { method: OutlierMethod::Peers { .. }, .. } => Some("peers"),
+                    Kind::Outlier { method: OutlierMethod::PeersLastMonth { .. }, .. } => Some("peers_last_month"),
                     _ => None,
                 },
                 "not_evaluable": match &f.kind {

@@ -182,11 +182,14 @@ pub fn state(e: &Explanation, f: &Finding) -> ReviewState {
 }
 
 /// Annotates each finding with the explanation given for it (the last one written wins), and
-/// returns a finding for each explanation of this period that explains nothing of the run.
+/// returns a finding for each explanation of this period that explains nothing of the run, for
+/// the townships `concerns` says are the run's business (`huizong check` on one return is not
+/// told of every other township's explanations).
 pub fn apply(
     findings: &mut [Finding],
     explanations: &[Explanation],
     period: Period,
+    concerns: &dyn Fn(&str) -> bool,
 ) -> Vec<Finding> {
     if explanations.is_empty() {
         return Vec::new();
@@ -215,7 +218,7 @@ pub fn apply(
     explanations
         .iter()
         .zip(used)
-        .filter(|(e, used)| !used && e.period.is_none_or(|p| p == period))
+        .filter(|(e, used)| !used && e.period.is_none_or(|p| p == period) && concerns(&e.township))
         .map(|(e, _)| {
             let file = e.source.split(':').next().unwrap_or_default();
             Finding::new(

@@ -36,7 +36,12 @@ fn explanation(text: &str, values: &str, decision: Decision) -> Explanation {
 
 fn state_after(f: &Finding, e: Explanation) -> Option<ReviewState> {
     let mut fs = vec![f.clone()];
-    apply(&mut fs, &[e], Period::new(2026, 10).expect("period"));
+    apply(
+        &mut fs,
+        &[e],
+        Period::new(2026, 10).expect("period"),
+        &|_| true,
+    );
     fs[0].review.as_ref().map(|r| r.state)
 }
 
@@ -177,15 +182,15 @@ fn an_explanation_that_explains_nothing_is_said() {
     let mut older = typo.clone();
     older.period = Period::new(2026, 9);
     let mut fs = vec![f];
-    let unused = apply(
-        &mut fs,
-        &[typo, older],
-        Period::new(2026, 10).expect("period"),
-    );
+    let october = Period::new(2026, 10).expect("period");
+    let unused = apply(&mut fs, &[typo.clone(), older], october, &|_| true);
     assert!(fs[0].review.is_none());
     // This month's row with a typo is said; last month's rows are not this run's business.
     assert_eq!(unused.len(), 1);
     assert_eq!(unused[0].rule, "F29");
     assert_eq!(unused[0].township.as_deref(), Some("云西镇"));
     assert_eq!(&*unused[0].at.file, "审核说明.csv");
+    // Another township's explanation is not the business of a check of one return.
+    let mut fs = vec![warning(&[("C12", 58.0), ("C01", 50.0)])];
+    assert!(apply(&mut fs, &[typo], october, &|t| t == "云溪镇").is_empty());
 }

@@ -116,6 +116,17 @@ fn check_reads_the_history_for_the_cross_month_rules() {
         text.contains("龙泉乡_10月.xls:表2!F20: R11"),
         "R11 from last month's figures:\n{text}"
     );
+    // One return has no peers of its own this month: last month's other townships stand in.
+    let liuhe = root()
+        .join("samples/returns/2026-10/柳河镇_2026年10月.xlsx")
+        .display()
+        .to_string();
+    let (_, text) = huizong(&["check", &liuhe, "--config", &c, "--history", &hs]);
+    assert!(
+        text.contains("柳河镇_2026年10月.xlsx:表1!E23: R15 warning")
+            && text.contains("上月 13 个其他乡镇"),
+        "B09 typed 2063 for 206.3:\n{text}"
+    );
     // Without the store the rule says it cannot be evaluated.
     let empty = tempfile::tempdir().expect("tempdir");
     let es = empty.path().display().to_string();
