@@ -177,9 +177,15 @@ fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &m
         return;
     };
     let n = table.townships.len();
+    let others = |prev: &crate::history::Figures| {
+        prev.townships()
+            .into_iter()
+            .filter(|t| !table.townships.iter().any(|own| own == t))
+            .count()
+    };
     let source = match &past.previous {
         _ if n >= p.min_peers => PeerSource::ThisMonth,
-        Some(prev) if prev.townships().len() >= p.min_peers => PeerSource::LastMonth(prev),
+        Some(prev) if others(prev) >= p.min_peers => PeerSource::LastMonth(prev),
         _ => {
             out.push(not_evaluable(
                 check,
