@@ -204,23 +204,73 @@ impl Figures {
         let m = df.column("month")?.cast(&DataType::Float64)?;
         let y = df.column("ytd")?.cast(&DataType::Float64)?;
         let (m, y) = (m.f64()?, y.f64()?);
-        let mut entries = Vec::with_capacity(df.height());
-        // Each distinct name once, shared by its rows.
-        let mut names: HashMap<String, Arc<str>> = HashMap::new();
-        let mut shared = |s: &str| -> Arc<str> {
-            if let Some(a) = names.get(s) {
-                return Arc::clone(a);
-            }
-            let a: Arc<str> = s.into();
-            names.insert(s.to_string(), Arc::clone(&a));
-            a
-        };
+        // The store writes rows by township then code: a township's rows come together, so its
+        // name is looked up once, not once a row (a province's month is two million rows).
+        let mut codes: Vec<&str> = (0..df.height())
+            .filter_map(|i| c.get(i))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        codes.dedup();
+        let code_at: HashMap<&str, usize> =
+            codes.iter().enumerate().map(|(i, c)| (*c, i)).collect();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut names: Vec<&str> = Vec::new();
+        let mut cells: Vec<(usize, usize, Option<f64>, Option<f64>)> =
+            Vec::with_capacity(df.height());
+        let mut last: Option<(&str, usize)> = None;
         for i in 0..df.height() {
-            if let (Some(ts), Some(cs)) = (t.get(i), c.get(i)) {
+            let (Some(ts), Some(cs)) = (t.get(i), c.get(i)) else {
+                continue;
+            };
+            let ti = match last {
+                Some((name, ti)) if name == ts => ti,
+                _ => *seen.entry(ts).or_insert_with(|| {
+                    names.push(ts);
+                    names.len() - 1
+                }),
+            };
+            last = Some((ts, ti));
+            if let Some(ci) = code_at.get(cs) {
                 let v = |x: Option<f64>| x.filter(|v| !v.is_nan());
-                entries.push((shared(ts), shared(cs), v(m.get(i)), v(y.get(i))));
+                cells.push((ti, *ci, v(m.get(i)), v(y.get(i))));
             }
         }
-        Ok(Self::from_entries(period, &entries))
+        // Townships in name order, whatever order the file had.
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by(|a, b| names[*a].cmp(names[*b]));
+        let mut rank = vec![0; names.len()];
+        for (r, i) in order.iter().enumerate() {
+            rank[*i] = r;
+        }
+        let townships: Vec<Arc<str>> = order.iter().map(|i| Arc::from(names[*i])).collect();
+        let codes: Vec<Arc<str>> = codes.into_iter().map(Arc::from).collect();
+        let index = |names: &[Arc<str>]| -> HashMap<Arc<str>, u32> {
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (Arc::clone(n), i as u32))
+                .collect()
+        };
+        let size = townships.len() * codes.len();
+        let (mut month, mut ytd) = (vec![f64::NAN; size], vec![f64::NAN; size]);
+        for (ti, ci, mv, yv) in cells {
+            let i = rank[ti] * codes.len() + ci;
+            if let Some(v) = mv {
+                month[i] = v;
+            }
+            if let Some(v) = yv {
+                ytd[i] = v;
+            }
+        }
+        Ok(Self {
+            period: Some(period),
+            township_index: index(&townships),
+            code_index: index(&codes),
+            townships,
+            codes,
+            month,
+            ytd,
+        })
     }
 }
