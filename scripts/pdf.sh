@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The county workbook as PDF (LibreOffice headless) and PNGs of its first and chart pages for
-# docs/ (set PDF_OUT=DIR to keep the PDF).
-#   scripts/pdf.sh [WORKBOOK]   (default: runs huizong on the samples' latest month)
+# The county workbook as PDF (LibreOffice headless) and PNGs of its summary, 图表, 数据质量 and
+# 趋势 pages for docs/ (set PDF_OUT=DIR to keep the PDF).
+#   scripts/pdf.sh [WORKBOOK]   (default: runs huizong on the samples' three months in order, so
+#                                that the history store gives the trend, and takes October's)
 # Needs: libreoffice-calc, poppler-utils, and a CJK font (fonts-wqy-microhei) from Debian.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,9 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 workbook=${1:-}
 if [ -z "$workbook" ]; then
-  cargo run -q -- run samples/returns/2026-10 --config samples/huizong.toml --out "$out" --quiet >/dev/null || true
+  for m in 2026-08 2026-09 2026-10; do
+    cargo run -q -- run "samples/returns/$m" --config samples/huizong.toml --out "$out" --quiet >/dev/null || true
+  done
   workbook="$out/安平县_2026-10_汇总.xlsx"
 fi
 soffice --headless "-env:UserInstallation=file://$out/lo" --convert-to pdf --outdir "$out" "$workbook" >/dev/null
@@ -21,6 +24,16 @@ pdf="$out/$(basename "${workbook%.*}").pdf"
 mkdir -p docs
 cp "$pdf" "${PDF_OUT:-$out}/" 2>/dev/null || true
 last=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
-pdftoppm -png -r 70 -singlefile -f 1 -l 1 "$pdf" docs/county-workbook-summary
-pdftoppm -png -r 70 -singlefile -f "$last" -l "$last" "$pdf" docs/county-workbook-charts
-echo "PDF: $last pages; docs/county-workbook-summary.png, docs/county-workbook-charts.png"
+# The first page whose text holds a sheet's title.
+page_of() {
+  for p in $(seq 1 "$last"); do
+    if pdftotext -f "$p" -l "$p" "$pdf" - | grep -q "$1"; then echo "$p"; return; fi
+  done
+  echo 1
+}
+shot() { pdftoppm -png -r 70 -singlefile -f "$1" -l "$1" "$pdf" "docs/$2"; }
+shot 1 county-workbook-summary
+shot "$(page_of 主要指标分乡镇对比)" county-workbook-charts
+shot "$(page_of 报表数据质量)" county-workbook-quality
+shot "$(page_of 主要指标逐月趋势)" county-workbook-trend
+echo "PDF: $last pages; docs/county-workbook-{summary,charts,quality,trend}.png"
