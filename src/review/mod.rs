@@ -10,7 +10,7 @@
 
 mod sheet;
 
-pub use sheet::{from_feedback, from_grid, load, template_rows, TEMPLATE_HEADER};
+pub use sheet::{from_feedback, from_grid, load, template_rows, LoadError, TEMPLATE_HEADER};
 
 use crate::findings::Kind;
 use crate::model::{Column, Finding, Period, Review, ReviewState, Severity};

@@ -61,16 +61,11 @@ fn decision_of(text: &str) -> Decision {
     }
 }
 
-/// The explanations in a sheet whose header row (in its first rows) names at least the
-/// township, the rule and the explanation. `township`/`period` fill columns the sheet lacks.
-pub fn from_grid(
-    grid: &SheetGrid,
-    source: &str,
-    township: Option<&str>,
-    period: Option<Period>,
-) -> Vec<Explanation> {
+/// The header row (in the first rows) and the column of each field, when the row names at least
+/// the rule and the explanation, and the township unless it is given.
+fn header(grid: &SheetGrid, township: Option<&str>) -> Option<(u32, [Option<u32>; 10])> {
     let last = grid.last_row().unwrap_or(0);
-    let Some((header_row, fields)) = (0..=last.min(10)).find_map(|row| {
+    (0..=last.min(10)).find_map(|row| {
         let mut fields = [None; 10];
         for (at, _) in grid.row(row) {
             if let Some(f) = cell_text_at(grid, row, at.col).and_then(|t| field_of(&t)) {
@@ -81,7 +76,19 @@ pub fn from_grid(
             && fields[6].is_some()
             && (fields[0].is_some() || township.is_some());
         enough.then_some((row, fields))
-    }) else {
+    })
+}
+
+/// The explanations in a sheet whose header row (in its first rows) names at least the
+/// township, the rule and the explanation. `township`/`period` fill columns the sheet lacks.
+pub fn from_grid(
+    grid: &SheetGrid,
+    source: &str,
+    township: Option<&str>,
+    period: Option<Period>,
+) -> Vec<Explanation> {
+    let last = grid.last_row().unwrap_or(0);
+    let Some((header_row, fields)) = header(grid, township) else {
         return Vec::new();
     };
     let text = |row: u32, f: usize| -> String {
@@ -143,17 +150,33 @@ pub fn from_feedback(
 }
 
 /// The county's explanations file (any format the reader knows: CSV in UTF-8 or GBK, xlsx…).
-pub fn load(path: &Path, limits: &Limits) -> Result<Vec<Explanation>, ReadError> {
+pub fn load(path: &Path, limits: &Limits) -> Result<Vec<Explanation>, LoadError> {
     let wb = read::read_workbook(path, limits)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
+    if !wb.sheets.iter().any(has_header) {
+        return Err(LoadError::NoHeader);
+    }
     Ok(wb
         .sheets
         .iter()
         .flat_map(|g| from_grid(g, &name, None, None))
         .collect())
+}
+
+/// Why the county's explanations file gave nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error("no header row naming 乡镇, 规则 and 说明 (township, rule, explanation)")]
+    NoHeader,
+}
+
+fn has_header(grid: &SheetGrid) -> bool {
+    header(grid, None).is_some()
 }
 
 fn column_word(c: Option<Column>) -> &'static str {

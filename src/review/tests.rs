@@ -194,3 +194,22 @@ fn an_explanation_that_explains_nothing_is_said() {
     let mut fs = vec![warning(&[("C12", 58.0), ("C01", 50.0)])];
     assert!(apply(&mut fs, &[typo], october, &|t| t == "云溪镇").is_empty());
 }
+
+#[test]
+fn the_countys_file_is_read_by_its_header_or_said_to_have_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let good = dir.path().join("审核说明.csv");
+    std::fs::write(
+        &good,
+        "\u{feff}乡镇,报告期,规则,指标,栏目,数值,说明,状态,审核人,审核日期\r\n云溪镇,2026-10,R06,C12,本月数,C12=58; C01=50,月末出生的新生儿在本月筛查,接受,王统计,2026-11-08\r\n",
+    )
+    .expect("write");
+    let limits = crate::read::Limits::default();
+    let got = load(&good, &limits).expect("read");
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].decision, Decision::Accepted);
+    assert_eq!(got[0].values, parse_values("C12=58; C01=50"));
+    let bad = dir.path().join("explanations.csv");
+    std::fs::write(&bad, "a,b,c\r\n1,2,3\r\n").expect("write");
+    assert!(matches!(load(&bad, &limits), Err(LoadError::NoHeader)));
+}
