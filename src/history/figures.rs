@@ -49,18 +49,30 @@ impl PartialEq for Figures {
 }
 
 impl Figures {
-    /// Figures from `(township, code, column, value)` rows.
-    fn from_rows<'a>(period: Period, rows: impl Iterator<Item = Row<'a>> + Clone) -> Self {
-        // The distinct names first (a province's month has two million values, 20,000 names).
-        let distinct = |pick: fn(&Row<'a>) -> &'a Arc<str>| {
-            let set: std::collections::HashSet<&Arc<str>> =
-                rows.clone().map(|r| pick(&r)).collect();
-            let mut names: Vec<Arc<str>> = set.into_iter().cloned().collect();
-            names.sort();
-            names
-        };
-        let townships = distinct(|r| r.0);
-        let codes = distinct(|r| r.1);
+    /// The dense table from the names (townships in any order: ranked here; codes in name
+    /// order) and the cells `(township index, code index, column, value)`.
+    fn dense(
+        period: Period,
+        names: Vec<Arc<str>>,
+        codes: Vec<Arc<str>>,
+        cells: impl Iterator<Item = (usize, usize, ValueColumn, f64)>,
+    ) -> Self {
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by(|a, b| names[*a].cmp(&names[*b]));
+        let mut rank = vec![0; names.len()];
+        for (r, i) in order.iter().enumerate() {
+            rank[*i] = r;
+        }
+        let townships: Vec<Arc<str>> = order.iter().map(|i| Arc::clone(&names[*i])).collect();
+        let size = townships.len() * codes.len();
+        let (mut month, mut ytd) = (vec![f64::NAN; size], vec![f64::NAN; size]);
+        for (ti, ci, column, value) in cells {
+            let i = rank[ti] * codes.len() + ci;
+            match column {
+                ValueColumn::Month => month[i] = value,
+                ValueColumn::Ytd => ytd[i] = value,
+            }
+        }
         let index = |names: &[Arc<str>]| -> HashMap<Arc<str>, u32> {
             names
                 .iter()
@@ -68,27 +80,43 @@ impl Figures {
                 .map(|(i, n)| (Arc::clone(n), i as u32))
                 .collect()
         };
-        let (township_index, code_index) = (index(&townships), index(&codes));
-        let size = townships.len() * codes.len();
-        let (mut month, mut ytd) = (vec![f64::NAN; size], vec![f64::NAN; size]);
-        for (t, c, column, value) in rows {
-            if let (Some(t), Some(c)) = (township_index.get(t), code_index.get(c)) {
-                let i = *t as usize * codes.len() + *c as usize;
-                match column {
-                    ValueColumn::Month => month[i] = value,
-                    ValueColumn::Ytd => ytd[i] = value,
-                }
-            }
-        }
         Self {
             period: Some(period),
+            township_index: index(&townships),
+            code_index: index(&codes),
             townships,
-            township_index,
             codes,
-            code_index,
             month,
             ytd,
         }
+    }
+
+    /// Figures from `(township, code, column, value)` rows.
+    fn from_rows<'a>(period: Period, rows: impl Iterator<Item = Row<'a>> + Clone) -> Self {
+        // The distinct names first (a province's month has two million values, 20,000 names).
+        let distinct = |pick: fn(&Row<'a>) -> &'a Arc<str>| -> HashMap<&'a Arc<str>, usize> {
+            let mut at = HashMap::new();
+            for r in rows.clone() {
+                let n = at.len();
+                at.entry(pick(&r)).or_insert(n);
+            }
+            at
+        };
+        let township_at = distinct(|r| r.0);
+        let mut codes: Vec<Arc<str>> = distinct(|r| r.1).into_keys().cloned().collect();
+        codes.sort();
+        let code_at: HashMap<&Arc<str>, usize> =
+            codes.iter().enumerate().map(|(i, c)| (c, i)).collect();
+        let mut names = vec![Arc::<str>::from(""); township_at.len()];
+        for (t, i) in &township_at {
+            names[*i] = Arc::clone(t);
+        }
+        let cells: Vec<(usize, usize, ValueColumn, f64)> = rows
+            .filter_map(|(t, c, column, value)| {
+                Some((*township_at.get(t)?, *code_at.get(c)?, column, value))
+            })
+            .collect();
+        Self::dense(period, names, codes, cells.into_iter())
     }
 
     /// The accepted figures of a run: its fact table (counted returns, valid values only).
@@ -236,41 +264,13 @@ impl Figures {
                 cells.push((ti, *ci, v(m.get(i)), v(y.get(i))));
             }
         }
-        // Townships in name order, whatever order the file had.
-        let mut order: Vec<usize> = (0..names.len()).collect();
-        order.sort_by(|a, b| names[*a].cmp(names[*b]));
-        let mut rank = vec![0; names.len()];
-        for (r, i) in order.iter().enumerate() {
-            rank[*i] = r;
-        }
-        let townships: Vec<Arc<str>> = order.iter().map(|i| Arc::from(names[*i])).collect();
+        let names: Vec<Arc<str>> = names.into_iter().map(Arc::from).collect();
         let codes: Vec<Arc<str>> = codes.into_iter().map(Arc::from).collect();
-        let index = |names: &[Arc<str>]| -> HashMap<Arc<str>, u32> {
-            names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (Arc::clone(n), i as u32))
-                .collect()
-        };
-        let size = townships.len() * codes.len();
-        let (mut month, mut ytd) = (vec![f64::NAN; size], vec![f64::NAN; size]);
-        for (ti, ci, mv, yv) in cells {
-            let i = rank[ti] * codes.len() + ci;
-            if let Some(v) = mv {
-                month[i] = v;
-            }
-            if let Some(v) = yv {
-                ytd[i] = v;
-            }
-        }
-        Ok(Self {
-            period: Some(period),
-            township_index: index(&townships),
-            code_index: index(&codes),
-            townships,
-            codes,
-            month,
-            ytd,
-        })
+        let cells = cells.into_iter().flat_map(|(ti, ci, m, y)| {
+            [(ValueColumn::Month, m), (ValueColumn::Ytd, y)]
+                .into_iter()
+                .filter_map(move |(column, v)| Some((ti, ci, column, v?)))
+        });
+        Ok(Self::dense(period, names, codes, cells))
     }
 }
