@@ -39,8 +39,23 @@ pub fn build(
     past: &Past,
 ) -> PolarsResult<DataFrame> {
     let mut df = table.wide.clone();
+    // Last month's columns only for the codes some check names as `CODE@-1`.
+    let named: std::collections::BTreeSet<String> = config
+        .checks
+        .iter()
+        .filter_map(|c| c.expression())
+        .flat_map(|(e, _)| config.prepare(e).refs)
+        .filter_map(|r| match r {
+            crate::config::expr::Ref::Previous(code) => Some(code),
+            _ => None,
+        })
+        .collect();
     if let Some(previous) = &past.previous {
-        for ind in &config.indicators {
+        for ind in config
+            .indicators
+            .iter()
+            .filter(|i| named.contains(i.code()))
+        {
             let columns: &[ValueColumn] = match ind.kind {
                 IndicatorKind::Flow => &[ValueColumn::Month, ValueColumn::Ytd],
                 IndicatorKind::Stock => &[ValueColumn::Month],

@@ -11,7 +11,7 @@ use super::xlsx::{county_title, headers, Styles, ERROR_FILL, WARNING_FILL};
 use crate::config::Config;
 use crate::model::Severity;
 use crate::pipeline::RunOutcome;
-use crate::quality::{Counts, DataQuality, Ratio, Timely, SEVERITIES};
+use crate::quality::{Counts, Ratio, Timely, SEVERITIES};
 use crate::render::{self, Lang};
 use crate::returns::DateFrom;
 
@@ -77,8 +77,8 @@ pub(super) fn data_quality(
     config: &Config,
     lang: Lang,
     s: &Styles,
-    q: &DataQuality,
 ) -> Result<(), XlsxError> {
+    let q = &out.quality;
     ws.set_name(lang.t("数据质量", "Data quality"))?;
     county_title(
         ws,
@@ -225,8 +225,8 @@ pub(super) fn finding_counts(
     config: &Config,
     lang: Lang,
     s: &Styles,
-    q: &DataQuality,
 ) -> Result<(), XlsxError> {
+    let q = &out.quality;
     ws.set_name(lang.t("异常统计", "Finding counts"))?;
     county_title(
         ws,

@@ -177,14 +177,13 @@ pub fn county_workbook(
     );
     let s = Styles::new();
     let links = returns_folder.and_then(|f| super::Links::new(f, out));
-    let quality = &out.quality;
     summary(wb.add_worksheet(), out, config, lang, &s)?;
     by_township(wb.add_worksheet(), out, config, lang, &s)?;
     lists::anomalies(wb.add_worksheet(), out, config, lang, &s, links.as_ref())?;
     lists::returns(wb.add_worksheet(), out, config, lang, &s)?;
     super::charts::charts(wb.add_worksheet(), out, config, lang, &s)?;
-    super::quality::data_quality(wb.add_worksheet(), out, config, lang, &s, quality)?;
-    super::quality::finding_counts(wb.add_worksheet(), out, config, lang, &s, quality)?;
+    super::quality::data_quality(wb.add_worksheet(), out, config, lang, &s)?;
+    super::quality::finding_counts(wb.add_worksheet(), out, config, lang, &s)?;
     super::diffs::corrections(wb.add_worksheet(), out, config, lang, &s, links.as_ref())?;
     let trend = crate::aggregate::trend(&out.past, &out.aggregates, out.period, config);
     super::trend::trend(wb.add_worksheet(), out, config, lang, &s, &trend)?;
