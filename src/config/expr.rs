@@ -45,7 +45,8 @@ pub fn prepare(expr: &str, rates: &[&str], is_code: &dyn Fn(&str) -> bool) -> Pr
     order.sort_by_key(|i| std::cmp::Reverse(rates[*i].chars().count()));
     for i in order {
         if !rates[i].is_empty() {
-            sql = sql.replace(rates[i], &format!(" {RATE}{i} "));
+            // The name as the expression now spells it (full-width brackets made ASCII).
+            sql = sql.replace(&to_sql(rates[i]), &format!(" {RATE}{i} "));
         }
     }
     let sql = prev
@@ -97,6 +98,11 @@ pub fn to_sql(expr: &str) -> String {
             '）' => s.push(')'),
             '且' => s.push_str(" AND "),
             '或' => s.push_str(" OR "),
+            // Full-width letters, digits and punctuation (`Ｃ06`, `１．０５`) as typed with a
+            // Chinese input method: the ASCII character they stand for.
+            '\u{FF01}'..='\u{FF5E}' => s.push(char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)),
+            '\u{3000}' => s.push(' '),
+            '。' => s.push('.'),
             _ => s.push(c),
         }
     }
@@ -140,6 +146,9 @@ mod tests {
         assert_eq!(to_sql("A07 ≤ A06"), "A07 <= A06");
         assert_eq!(to_sql("C02 + C03 == C01"), "C02 + C03 = C01");
         assert_eq!(to_sql("A01≠0且A02≥1"), "A01<>0 AND A02>=1");
+        assert_eq!(to_sql("Ｃ06 <= C01"), "C06 <= C01");
+        assert_eq!(to_sql("C12 ≤ １．０５ ＊ C01"), "C12 <= 1.05 * C01");
+        assert_eq!(to_sql("C12　<=　１.０５*C01"), "C12 <= 1.05*C01");
     }
 
     #[test]

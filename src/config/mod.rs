@@ -250,9 +250,13 @@ pub struct Config {
 impl Config {
     /// Reads and validates a configuration file.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Io {
+        let bytes = std::fs::read(path).map_err(|e| ConfigError::Io {
             path: path.display().to_string(),
             source: e,
+        })?;
+        let text = validate::decode(&bytes).map_err(|encoding| ConfigError::Encoding {
+            path: path.display().to_string(),
+            encoding,
         })?;
         Self::parse(&text, &path.display().to_string())
     }

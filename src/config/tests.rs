@@ -81,3 +81,76 @@ message = "婚检人数 {C14} 超过结婚登记人数 {C15}"
     assert!(shown.starts_with("county.toml:8:"), "{shown}");
     assert!(shown.contains("Z99"), "{shown}");
 }
+
+#[test]
+fn full_width_expressions_are_read_as_ascii() {
+    let text = r#"county = "县"
+[[townships]]
+name = "甲镇"
+
+[[more_checks]]
+id = "K01"
+severity = "warning"
+assert = "Ｃ06 ≤ １．０５ ＊ Ｃ01"
+message = "{C06} 超过 {C01} 的 105%"
+"#;
+    let c = Config::parse(text, "county.toml").expect("full-width accepted");
+    let k = c.checks.last().expect("K01");
+    let sql = c.prepare(k.assert.as_ref().expect("assert").get_ref()).sql;
+    assert_eq!(sql, "C06 <= 1.05 * C01");
+    let odd = text.replace("≤", "≦");
+    let e = Config::parse(&odd, "county.toml").expect_err("odd symbol");
+    assert!(
+        e.to_string().starts_with("county.toml:8: more_checks")
+            || e.to_string().starts_with("county.toml:8:"),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("\"≦\" is not part of an expression"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_placeholder_the_finding_cannot_fill_is_refused_at_load() {
+    let text = r#"county = "县"
+[[townships]]
+name = "甲镇"
+
+[[more_checks]]
+id = "K01"
+severity = "warning"
+fail_if = "C14 > C15"
+message = "婚检人数 {C14} 超过结婚登记人数 {C30}"
+"#;
+    let e = Config::parse(text, "county.toml").expect_err("{C30}");
+    assert_eq!(
+        e.to_string(),
+        "county.toml:6: checks[22].message: placeholder {C30} names no value of the expression (its values: C14, C15)"
+    );
+}
+
+#[test]
+fn two_townships_with_one_code_are_refused() {
+    let text = "county = \"县\"\n[[townships]]\nname = \"甲镇\"\ncode = \"01\"\n[[townships]]\nname = \"乙镇\"\ncode = \"01\"\n";
+    let e = Config::parse(text, "c.toml").expect_err("duplicate code");
+    assert_eq!(
+        e.to_string(),
+        "c.toml:6: townships[1].code: township code \"01\" is given twice"
+    );
+}
+
+#[test]
+fn configurations_saved_as_gbk_or_utf16_are_read() {
+    let text = "county = \"安平县\"\n[[townships]]\nname = \"青石镇\"\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(text);
+    assert_eq!(validate::decode(&gbk).as_deref(), Ok(text));
+    let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    assert_eq!(validate::decode(&utf16).as_deref(), Ok(text));
+    let bare16: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+    assert_eq!(validate::decode(&bare16).as_deref(), Ok(text));
+    let bom8 = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    assert_eq!(validate::decode(&bom8).as_deref(), Ok(text));
+    assert!(validate::decode(&[0x80, 0xFF, 0xFE, 0x81, 0x00, 0x9F]).is_err());
+}

@@ -26,6 +26,9 @@ pub enum ConfigError {
         key: String,
         message: String,
     },
+    /// Not UTF-8, GBK or UTF-16: `encoding` is what it looked like.
+    #[error("configuration {path} is not text in UTF-8, GBK or UTF-16 (looks like {encoding})")]
+    Encoding { path: String, encoding: String },
     #[error("internal error in configuration: {0}")]
     Internal(String),
 }
@@ -37,6 +40,78 @@ pub struct Sources {
     /// How many of the checks, from the first, came from the built-in form (the rest are the
     /// county's `[[more_checks]]` or its own `[[checks]]`).
     pub checks: usize,
+}
+
+/// The text of a configuration as people save it: UTF-8 with or without a BOM (Notepad, VS
+/// Code), UTF-16 (Notepad's "Unicode", WPS), or GBK/GB18030 (older Notepad, "ANSI" on a Chinese
+/// Windows). Anything else, or bytes that do not decode cleanly, is refused with what it looked
+/// like, rather than read with replacement characters.
+pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom..]);
+        return if had_errors {
+            Err(enc.name().to_string())
+        } else {
+            Ok(text.into_owned())
+        };
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    // UTF-16 without a BOM: every other byte of ASCII text is zero.
+    let zeros = |start: usize| {
+        bytes
+            .iter()
+            .skip(start)
+            .step_by(2)
+            .filter(|b| **b == 0)
+            .count()
+    };
+    let half = bytes.len() / 2;
+    let utf16 = if half > 0 && zeros(1) * 3 > half {
+        Some(encoding_rs::UTF_16LE)
+    } else if half > 0 && zeros(0) * 3 > half {
+        Some(encoding_rs::UTF_16BE)
+    } else {
+        None
+    };
+    let enc = utf16.unwrap_or_else(|| {
+        let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        det.feed(bytes, true);
+        det.guess(Some(b"cn"), chardetng::Utf8Detection::Allow)
+    });
+    let accepted = utf16.is_some() || enc == encoding_rs::GBK || enc == encoding_rs::GB18030;
+    let (text, had_errors) = enc.decode_without_bom_handling(bytes);
+    if accepted && !had_errors && !text.contains('\0') {
+        Ok(text.into_owned())
+    } else {
+        Err(enc.name().to_string())
+    }
+}
+
+/// The placeholders a check's message may use: the names of the values its expression reads
+/// (`C01`, `A05@-1`, a rate's name), as the finding carries them.
+fn placeholders(c: &Config, refs: &[expr::Ref]) -> Vec<String> {
+    refs.iter()
+        .filter_map(|r| match r {
+            expr::Ref::Code(code) => Some(code.clone()),
+            expr::Ref::Previous(code) => Some(format!("{code}@-1")),
+            expr::Ref::Rate(i) => c.rates.get(*i).map(|r| r.name.get_ref().clone()),
+            expr::Ref::Unknown(_) => None,
+        })
+        .collect()
+}
+
+/// A `{NAME}` in the message or message_en that the finding will not fill (it would be printed
+/// as typed).
+fn unknown_placeholder(c: &Config, ch: &super::Check, refs: &[expr::Ref]) -> Option<String> {
+    let known = placeholders(c, refs);
+    [ch.message.as_deref(), ch.message_en.as_deref()]
+        .into_iter()
+        .flatten()
+        .flat_map(|m| m.split('{').skip(1).filter_map(|p| p.split_once('}')))
+        .map(|(name, _)| name.trim().to_string())
+        .find(|name| !known.iter().any(|k| k == name))
 }
 
 fn line_of(text: &str, span: Option<Range<usize>>) -> usize {
@@ -82,7 +157,18 @@ pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(
         return Err(user.err(0..0, "county".into(), "must not be empty".into()));
     }
     let mut names = BTreeSet::new();
+    let mut township_codes = BTreeSet::new();
     for (i, t) in c.townships.iter().enumerate() {
+        // Two townships under one code would be merged in every report that keys by code.
+        if let Some(code) = t.code.as_deref().filter(|c| !c.trim().is_empty()) {
+            if !township_codes.insert(code.trim().to_string()) {
+                return Err(user.err(
+                    t.name.span(),
+                    format!("townships[{i}].code"),
+                    format!("township code \"{code}\" is given twice"),
+                ));
+            }
+        }
         for n in std::iter::once(t.name()).chain(t.aliases.iter().map(String::as_str)) {
             if !names.insert(n.to_string()) {
                 return Err(user.err(
@@ -197,8 +283,26 @@ pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(
                 ));
             }
         }
+        // A character polars would take as part of a name (`C06≦C01`) fails only at run time.
+        if let Some(odd) = prepared.sql.chars().find(|ch| !ch.is_ascii()) {
+            return Err(ctx.err(
+                spanned.span(),
+                key,
+                format!("\"{odd}\" is not part of an expression (use < <= = >= > + - * / and, or)"),
+            ));
+        }
         if let Err(e) = polars::sql::sql_expr(&prepared.sql) {
             return Err(ctx.err(spanned.span(), key, format!("cannot parse expression: {e}")));
+        }
+        if let Some(bad) = unknown_placeholder(c, ch, &prepared.refs) {
+            return Err(ctx.err(
+                ch.id.span(),
+                format!("checks[{i}].message"),
+                format!(
+                    "placeholder {{{bad}}} names no value of the expression (its values: {})",
+                    placeholders(c, &prepared.refs).join(", ")
+                ),
+            ));
         }
     }
     Ok(())
