@@ -52,6 +52,9 @@ pub enum Command {
         /// 只打印摘要，不逐条打印异常，不显示进度 / print the summary only, no progress bar
         #[arg(long, short)]
         quiet: bool,
+        /// 逐条打印全部异常（默认异常多时每条规则只打印前几条）/ print every finding's line
+        #[arg(long)]
+        all: bool,
     },
     /// 逐份审核报表，立即打印问题 / check single returns as they arrive and print their findings
     Check {
@@ -70,6 +73,9 @@ pub enum Command {
         /// 语言 / language of the messages
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
+        /// 逐条打印全部异常 / print every finding's line
+        #[arg(long)]
+        all: bool,
     },
     /// 生成各乡镇的空白报表（数据验证、工作表保护、本年累计接上月）/ write each township's blank return
     Template {

@@ -15,6 +15,7 @@ pub mod history;
 pub mod locate;
 pub mod model;
 pub mod normalize;
+pub mod permissions;
 pub mod pipeline;
 pub mod quality;
 pub mod read;

@@ -18,6 +18,7 @@ fn main() {
             history,
             lang,
             quiet,
+            all,
         } => {
             let lang = lang_of(lang);
             let args = commands::run::Args {
@@ -30,6 +31,7 @@ fn main() {
                 history,
                 lang,
                 quiet,
+                all,
             };
             (lang, commands::run::run(args))
         }
@@ -39,6 +41,7 @@ fn main() {
             period,
             history,
             lang,
+            all,
         } => {
             let lang = lang_of(lang);
             (
@@ -49,6 +52,7 @@ fn main() {
                     period,
                     history,
                     lang,
+                    all,
                 }),
             )
         }
@@ -97,11 +101,10 @@ fn main() {
     let code = match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("huizong: {}: {e}", lang.t("错误", "error"));
-            let mut source = e.source();
-            while let Some(s) = source {
-                eprintln!("  {}: {s}", lang.t("原因", "caused by"));
-                source = s.source();
+            // Once, in the reader's language, with what to do: never the chain of causes,
+            // whose text the message already holds.
+            for line in huizong::render::failure_lines(e.as_ref(), lang) {
+                eprintln!("{line}");
             }
             commands::EXIT_FAILURE
         }

@@ -645,11 +645,13 @@ fn check_prints_one_returns_findings_with_hints() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("杏林镇10月.xlsx:表2!E5: R01 error [杏林镇]: 活产数 15 不等于 男 8 + 女 8"),
+        stdout.contains(
+            "杏林镇10月.xlsx:表2!E5: R01 错误 [杏林镇] C01 活产数: 活产数 15 不等于 男 8 + 女 8"
+        ),
         "{stdout}"
     );
     assert!(
-        stdout.contains("  hint: 应满足 C01 = C02 + C03，本表为 15 = 8 + 8"),
+        stdout.contains("  提示：应满足 C01 = C02 + C03，本表为 15 = 8 + 8"),
         "{stdout}"
     );
     // Other townships' missing returns are not this check's business.

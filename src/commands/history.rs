@@ -37,12 +37,15 @@ pub fn build(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
             .count();
         let figures = Figures::from_table(outcome.period, &outcome.table);
         if let Some(i) = months.iter().position(|m| m.0 == outcome.period) {
-            return Err(format!(
-                "{} {}: {} {}",
-                lang.t("两个文件夹是同一个月", "two folders hold the same month"),
-                outcome.period,
-                months[i].3.display(),
-                folder.display()
+            return Err(huizong::render::Failure::new(
+                format!(
+                    "{} {}: {} {}",
+                    lang.t("两个文件夹是同一个月", "two folders hold the same month"),
+                    outcome.period,
+                    months[i].3.display(),
+                    folder.display()
+                ),
+                lang.t("每个月只给一个文件夹", "give one folder a month"),
             )
             .into());
         }

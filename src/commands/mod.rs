@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use huizong::config::Config;
 use huizong::model::Period;
-use huizong::render::Lang;
+use huizong::render::{hint_label, Failure, Lang};
 
 /// Finds a configuration when none is given: `huizong.toml` beside the returns or above them.
 pub fn find_config(
@@ -30,12 +30,29 @@ pub fn find_config(
     });
     match found {
         Some(p) => Ok(Config::load(&p)?),
-        None => Err(lang
-            .t(
-                "缺少配置文件：请用 --config 指定（至少写明县名和乡镇名册）",
-                "no configuration: give --config (at least the county and its roster)",
-            )
-            .into()),
+        None => Err(Failure::new(
+            format!(
+                "{} {}",
+                lang.t(
+                    "没有配置文件：在这些文件夹中都没有 huizong.toml：",
+                    "no configuration: no huizong.toml in"
+                ),
+                near.ancestors()
+                    .take(4)
+                    .map(|d| if d.as_os_str().is_empty() {
+                        ".".to_string()
+                    } else {
+                        d.display().to_string()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(lang.t("、", ", "))
+            ),
+            lang.t(
+                "请用 --config 指定配置文件（至少写明县名 county 和乡镇名册 [[townships]]）",
+                "give one with --config (at least the county and its roster [[townships]])",
+            ),
+        )
+        .into()),
     }
 }
 
@@ -45,14 +62,22 @@ pub fn parse_period(
     lang: Lang,
 ) -> Result<Option<Period>, Box<dyn std::error::Error>> {
     match text {
-        Some(p) => Ok(Some(Period::parse(p).ok_or_else(|| {
-            format!(
-                "--period {p}: {}",
-                lang.t("应为 YYYY-MM", "expected YYYY-MM")
-            )
-        })?)),
+        Some(p) => Ok(Some(
+            Period::parse(p).ok_or_else(|| period_failure(p, lang))?,
+        )),
         None => Ok(None),
     }
+}
+
+/// `--period` given in a form that is not a month.
+pub fn period_failure(given: &str, lang: Lang) -> Failure {
+    Failure::new(
+        format!("--period {given}: {}", lang.t("不是报告期", "not a period")),
+        lang.t(
+            "报告期写作 年-月，如 --period 2026-10",
+            "write the period as year-month, e.g. --period 2026-10",
+        ),
+    )
 }
 
 /// The county's explanations from the files found beside the returns. A file that cannot be
@@ -66,14 +91,24 @@ pub fn load_explanations(
     for f in files {
         match huizong::review::load(f, &config.limits) {
             Ok(mut e) => out.append(&mut e),
-            Err(e) => eprintln!(
-                "{}：{}（{e}）",
-                lang.t(
-                    "审核说明文件无法读取，本次未使用",
-                    "explanations file not read"
-                ),
-                f.display()
-            ),
+            Err(e) => {
+                eprintln!(
+                    "{}：{}（{e}）",
+                    lang.t(
+                        "审核说明文件无法读取，本次未使用",
+                        "explanations file not read"
+                    ),
+                    f.display()
+                );
+                eprintln!(
+                    "{}{}",
+                    hint_label(lang),
+                    lang.t(
+                        "审核说明表须有“乡镇”“规则”“说明”三列表头；改好后重新运行",
+                        "an explanations file needs the headers 乡镇 (township), 规则 (rule) and 说明 (explanation); correct it and run again",
+                    )
+                );
+            }
         }
     }
     out
@@ -103,6 +138,13 @@ pub fn explain(
             println!("{text}");
             Ok(EXIT_OK)
         }
-        None => Err(format!("{}: {rule}", lang.t("没有这条规则", "no such rule")).into()),
+        None => Err(Failure::new(
+            format!("{}: {rule}", lang.t("没有这条规则", "no such rule")),
+            lang.t(
+                "规则编号见汇总表“异常清单”的“规则”列，如 R01、F10、N05",
+                "rule ids are in the 规则 (rule) column of the anomaly list, e.g. R01, F10, N05",
+            ),
+        )
+        .into()),
     }
 }

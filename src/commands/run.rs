@@ -1,6 +1,5 @@
 //! `huizong run`: consolidate a folder, write the county workbook (and JSON), print a summary.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -23,6 +22,8 @@ pub struct Args {
     pub history: Option<PathBuf>,
     pub lang: Lang,
     pub quiet: bool,
+    /// Every finding's line, however many.
+    pub all: bool,
 }
 
 pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
@@ -31,19 +32,7 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let period = super::parse_period(args.period.as_deref(), lang)?;
     let started = std::time::Instant::now();
     // Two runs on one output folder must not interleave: hold its lock for the whole run.
-    let _lock = report::lock_output(&args.out).map_err(|e| -> Box<dyn std::error::Error> {
-        match e {
-            report::ReportError::Locked(p) => format!(
-                "{}（{p}）",
-                lang.t(
-                    "另一个 huizong 正在使用该输出文件夹，请等它结束后再运行",
-                    "another huizong run is using this output folder; wait for it to finish"
-                )
-            )
-            .into(),
-            e => e.into(),
-        }
-    })?;
+    let _lock = report::lock_output(&args.out)?;
     let found = huizong::discover::discover(&args.folder)?;
     let store = huizong::history::Store::new(
         args.history
@@ -55,10 +44,10 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         history: Some(store.clone()),
         explanations: super::load_explanations(&found.explanations, &config, lang),
     };
-    let bar = progress_bar(found.files.len() as u64, args.quiet);
+    let bar = progress_bar(found.files.len() as u64, args.quiet, lang);
     let tick = |n: usize| {
-        // Shown only for runs that last: drawn once a second has passed.
-        if started.elapsed().as_secs_f64() > 1.0 && bar.is_hidden() && !args.quiet {
+        // Shown only for runs that last: drawn once half a second has passed.
+        if started.elapsed().as_secs_f64() > 0.5 && bar.is_hidden() && !args.quiet {
             bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
         }
         bar.inc(n as u64);
@@ -112,17 +101,21 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     if !args.quiet {
-        for f in outcome
+        let shown: Vec<&huizong::model::Finding> = outcome
             .findings
             .iter()
             .filter(|f| f.severity != Severity::Note)
-        {
+            .collect();
+        let see = lang.t("汇总表“异常清单”", "the workbook's Findings sheet");
+        let how = render::terminal::Listing {
+            all: args.all,
+            hints: false,
+            see: Some(see),
+        };
+        for line in render::terminal::finding_lines(&shown, &config, lang, how) {
             // A closed pipe (`| head`) is not a failure.
-            if writeln!(o, "{}", render::line(f, &config, lang)).is_err() {
+            if writeln!(o, "{line}").is_err() {
                 return Ok(exit_status(&outcome));
-            }
-            if let Some(r) = &f.review {
-                let _ = writeln!(o, "  {}", render::review(r, lang));
             }
         }
     }
@@ -132,15 +125,6 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         .iter()
         .filter(|r| r.status == Status::Counted)
         .count();
-    let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in outcome.findings.iter().filter(|f| f.severity.fails_run()) {
-        *by_rule.entry(f.rule.as_str()).or_default() += 1;
-    }
-    let rules = by_rule
-        .iter()
-        .map(|(r, n)| format!("{r}×{n}"))
-        .collect::<Vec<_>>()
-        .join(" ");
     let _ = writeln!(o, "{}", lang.t("—— 汇总完成 ——", "—— done ——"));
     let _ = writeln!(
         o,
@@ -161,9 +145,13 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     );
     let _ = writeln!(
         o,
-        "{}: {}",
-        lang.t("错误与警示（按规则）", "errors and alerts by rule"),
-        if rules.is_empty() { "-".into() } else { rules }
+        "{}",
+        render::terminal::severity_counts(&outcome.findings, lang)
+    );
+    let _ = writeln!(
+        o,
+        "{}",
+        render::terminal::rule_counts(&outcome.findings, lang)
     );
     let _ = writeln!(
         o,
@@ -197,19 +185,20 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     Ok(exit_status(&outcome))
 }
 
-/// A progress bar on stderr, hidden until a run has lasted a second; indicatif draws nothing
-/// when stderr is not a terminal, and `--quiet` keeps it hidden.
-fn progress_bar(files: u64, quiet: bool) -> indicatif::ProgressBar {
+/// A labelled progress bar on stderr, hidden until a run has lasted half a second; indicatif
+/// draws nothing when stderr is not a terminal, and `--quiet` keeps it hidden.
+fn progress_bar(files: u64, quiet: bool, lang: Lang) -> indicatif::ProgressBar {
     let bar = indicatif::ProgressBar::with_draw_target(
         Some(files),
         indicatif::ProgressDrawTarget::hidden(),
     );
     if !quiet {
         if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg} {elapsed}")
+            indicatif::ProgressStyle::with_template("{msg} {bar:30} {pos}/{len} {elapsed}")
         {
             bar.set_style(style);
         }
+        bar.set_message(lang.t("读取报表", "reading returns"));
     }
     bar
 }

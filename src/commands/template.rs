@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use huizong::config::{Config, Township};
 use huizong::model::Period;
-use huizong::render::Lang;
+use huizong::render::{Failure, Lang};
 use huizong::report;
 
 use super::EXIT_OK;
@@ -27,7 +27,7 @@ pub fn template(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let lang = args.lang;
     let config = super::find_config(args.config, Path::new("."), lang)?;
     let period = super::parse_period(Some(&args.period), lang)?
-        .ok_or_else(|| format!("--period {}", args.period))?;
+        .ok_or_else(|| super::period_failure(&args.period, lang))?;
     let chosen = pick(&config, &args.townships, lang)?;
     let previous = match &args.previous {
         Some(p) => previous_figures(p, &config, period, lang)?,
@@ -38,7 +38,11 @@ pub fn template(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     for t in chosen {
         let carried = previous.get(t.name());
         let bytes = report::template_workbook(&config, t, period, carried)?;
-        let name = report::safe_file_name(&format!("{}_{period}_报表.xlsx", t.name()));
+        let name = report::safe_file_name(&format!(
+            "{}_{period}_{}.xlsx",
+            t.name(),
+            lang.t("报表", "form")
+        ));
         let path = args.out.join(name);
         report::write_atomically(&path, &bytes)?;
         let line = match (args.previous.is_some() && period.month != 1, carried) {
@@ -47,7 +51,7 @@ pub fn template(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
                 path.display(),
                 lang.t(
                     "（上月报告中无此乡镇，本年累计须手填）",
-                    "(not in last month's report: 本年累计 typed in)"
+                    "(not in last month's report: year to date typed in by hand)"
                 )
             ),
             _ => path.display().to_string(),
@@ -69,9 +73,15 @@ fn pick<'a>(
         .iter()
         .find(|n| !config.townships.iter().any(|t| t.name() == n.trim()))
     {
-        return Err(format!(
-            "--township {unknown}: {}",
-            lang.t("不在名册中", "not on the roster")
+        return Err(Failure::new(
+            format!(
+                "--township {unknown}: {}",
+                lang.t("不在名册中", "not on the roster")
+            ),
+            lang.t(
+                "请写名册（配置文件的 [[townships]]）中的乡镇名称",
+                "give a township's name as the roster ([[townships]] of the configuration) spells it",
+            ),
         )
         .into());
     }
@@ -91,7 +101,16 @@ fn previous_figures(
     lang: Lang,
 ) -> Result<BTreeMap<String, BTreeMap<String, f64>>, Box<dyn std::error::Error>> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: {e}"))?;
+    let hint = lang.t(
+        "--previous 应为上月 huizong run --json 写出的 JSON 文件",
+        "--previous takes the JSON file last month's huizong run --json wrote",
+    );
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Failure::new(
+            format!("{shown}：{}", huizong::render::io_words(&e, lang)),
+            hint,
+        )
+    })?;
     let not_report = || {
         format!(
             "{shown}: {}",
@@ -102,13 +121,13 @@ fn previous_figures(
         )
     };
     let json: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{} ({e})", not_report()))?;
+        serde_json::from_str(&text).map_err(|_| Failure::new(not_report(), hint))?;
     let (Some(county), Some(reported), Some(townships)) = (
         json["county"].as_str(),
         json["period"].as_str().and_then(Period::parse),
         json["townships"].as_object(),
     ) else {
-        return Err(not_report().into());
+        return Err(Failure::new(not_report(), hint).into());
     };
     if period.month == 1 {
         return Ok(BTreeMap::new());
@@ -125,7 +144,7 @@ fn previous_figures(
                  (the month before --period)"
             ),
         };
-        return Err(message.into());
+        return Err(Failure::new(message, hint).into());
     }
     Ok(townships
         .iter()

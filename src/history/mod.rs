@@ -114,6 +114,7 @@ impl Store {
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| self.io(e))?;
         tmp.write_all(&bytes).map_err(|e| self.io(e))?;
         tmp.as_file().sync_all().map_err(|e| self.io(e))?;
+        crate::permissions::set_ordinary(tmp.as_file()).map_err(|e| self.io(e))?;
         tmp.persist(&path).map_err(|e| self.io(e.error))?;
         Ok(())
     }

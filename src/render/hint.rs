@@ -1,4 +1,4 @@
-//! The `hint:` line of `huizong check` and the 处理要求 of feedback: what to do about a finding,
+//! The `提示：`/`hint:` line of `huizong check` and the 处理要求 of feedback: what to do about a finding,
 //! where a short hint helps. Words only.
 
 use crate::config::Config;
@@ -41,6 +41,12 @@ pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
             .t("请核对填报单位名称，或在配置的乡镇名册中加入", "check the unit's name, or add it to the roster in the configuration")
             .into(),
         Kind::WrongPeriod { run, .. } => if zh { format!("请报送 {run} 的报表") } else { format!("send the return for {run}") },
+        Kind::FeedbackWorkbook { .. } => lang
+            .t("这是县里发回的退回修改通知；请审核乡镇改好后重新报送的报表", "this is the county's feedback workbook; check the corrected return the township sends back")
+            .into(),
+        Kind::Skipped(crate::findings::Skip::NotSpreadsheet) => lang
+            .t("请给出报表文件（.xlsx、.xls、.et、.ods…）", "give a returned workbook (.xlsx, .xls, .et, .ods…)")
+            .into(),
         Kind::NoFormSheet => lang
             .t("请使用统一下发的报表模板填报", "fill in the form's template")
             .into(),

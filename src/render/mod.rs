@@ -1,12 +1,16 @@
 //! Findings into words for people, in Chinese (default) or English. The only place messages
 //! are made; kinds carry data, and the configuration supplies the checks' own messages.
 
+mod config_words;
+mod failure;
 mod hint;
 mod months;
+pub mod terminal;
 mod unreadable;
 
 pub use months::{review, review_state};
 
+pub use failure::{failure_lines, hint_label, io_words, Failure};
 pub use hint::hint;
 
 use crate::config::Config;
@@ -425,7 +429,25 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
     }
 }
 
-/// One greppable line: `file:sheet!cell: RULE severity: message`.
+/// The indicator a finding is about, as people know it: `C01 活产数` (`C01 Live births` in
+/// English, the code alone where the form gives no English name).
+pub fn indicator(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
+    let code = f.code.as_deref().or(match &f.kind {
+        Kind::Check { values, .. } => values.first().map(|(c, _)| c.as_str()),
+        _ => None,
+    })?;
+    let ind = config.indicator(code)?;
+    let name = match lang {
+        Lang::Zh => Some(ind.name.as_str()),
+        Lang::En => ind.name_en.as_deref(),
+    };
+    Some(match name {
+        Some(n) => format!("{code} {n}"),
+        None => code.to_string(),
+    })
+}
+
+/// One greppable line: `file:sheet!cell: RULE 严重程度 [乡镇] 指标: message`.
 pub fn line(f: &Finding, config: &Config, lang: Lang) -> String {
     let place = if f.at.file.is_empty() {
         f.township.clone().unwrap_or_default()
@@ -436,6 +458,9 @@ pub fn line(f: &Finding, config: &Config, lang: Lang) -> String {
         (Some(t), false) => format!(" [{t}]"),
         _ => String::new(),
     };
+    let what = indicator(f, config, lang)
+        .map(|i| format!(" {i}"))
+        .unwrap_or_default();
     // A finding of the whole run (a rule not evaluable) has no place to name.
     let place = if place.is_empty() {
         String::new()
@@ -443,9 +468,9 @@ pub fn line(f: &Finding, config: &Config, lang: Lang) -> String {
         format!("{place}: ")
     };
     format!(
-        "{place}{} {}{who}: {}",
+        "{place}{} {}{who}{what}: {}",
         f.rule,
-        f.severity.key(),
+        severity(f.severity, lang),
         message(f, config, lang)
     )
 }

@@ -32,6 +32,13 @@ pub enum ReportError {
         #[source]
         source: std::io::Error,
     },
+    /// The rename over an existing output failed: on Windows, the file is open in Excel/WPS.
+    #[error("cannot replace {path}: {source}")]
+    Replace {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot build the workbook: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
     #[error("cannot build the JSON report: {0}")]
@@ -111,7 +118,13 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         .map_err(io)?;
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
+    // NamedTempFile is created 0600; an output is the user's file like any other, so it takes
+    // the permissions a new file gets from the umask.
+    crate::permissions::set_ordinary(tmp.as_file()).map_err(io)?;
+    tmp.persist(path).map_err(|e| ReportError::Replace {
+        path: path.display().to_string(),
+        source: e.error,
+    })?;
     Ok(())
 }
 
