@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Note, Workbook, XlsxError};
 
+use super::page::{self, Paper};
 use super::xlsx::{headers, title, Styles, ERROR_FILL, WARNING_FILL};
 use crate::config::Config;
 use crate::model::{CellRef, Finding, Period, Severity};
@@ -36,9 +37,11 @@ pub fn feedback_workbook(
             at_fault.entry((sheet, cell)).or_default().push(f);
         }
     }
+    let labels = crate::locate::header::LabelKeys::new(&config.form.labels);
     for grid in sheets.iter().filter(|g| !g.hidden) {
         let ws = wb.add_worksheet();
         ws.set_name(super::safe_sheet_name(&grid.name))?;
+        copied_sheet_page(ws, grid, &labels, config.form.header_scan_rows)?;
         for (at, cell) in &grid.cells {
             let faults = at_fault.get(&(grid.name.as_str(), *at));
             let fill = faults.map(|fs| {
@@ -73,7 +76,7 @@ pub fn feedback_workbook(
                     .iter()
                     .map(|f| {
                         let mut t = format!("{} {}", f.rule, render::message(f, config, lang));
-                        if let Some(h) = render::hint(f, config, lang) {
+                        if let Some(h) = render::township_hint(f, config, lang) {
                             t.push_str(&format!("\n{h}"));
                         }
                         t
@@ -85,7 +88,6 @@ pub fn feedback_workbook(
                 ws.insert_note(at.row, at.col as u16, &note)?;
             }
         }
-        ws.set_column_width(2, 30)?;
     }
     let marker = wb.add_worksheet();
     marker.set_name(FEEDBACK_MARKER)?;
@@ -94,6 +96,31 @@ pub fn feedback_workbook(
     marker.write_string(2, 0, period.to_string())?;
     marker.set_hidden(true);
     wb.save_to_buffer()
+}
+
+/// A copied sheet prints with its title and header rows and its naming columns (序号, 代码,
+/// 名称: up to the column the header labels 指标名称) on every page, on A4 at a readable size,
+/// so a faulty cell is never on a page without the indicator's name.
+fn copied_sheet_page(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    grid: &SheetGrid,
+    labels: &crate::locate::header::LabelKeys,
+    scan_rows: u32,
+) -> Result<(), XlsxError> {
+    let header = crate::locate::header::find(grid, labels, scan_rows);
+    let name_col = header.as_ref().map_or(2, |h| h.name) as u16;
+    let last_col = grid.cells.keys().map(|c| c.col).max().unwrap_or(0) as u16;
+    let widths: Vec<f64> = (0..=last_col.max(name_col))
+        .map(|c| if c == name_col { 30.0 } else { 10.0 })
+        .collect();
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let landscape = !page::fits_readably(&widths, Paper::A4, false);
+    let repeat_rows = header.as_ref().map(|h| (0, h.row));
+    // Naming columns repeat only when they leave room for figures (a form is a few columns).
+    let repeat_columns = (name_col <= 3).then_some((0, name_col));
+    page::setup(ws, Paper::A4, landscape, &widths, repeat_rows, repeat_columns)
 }
 
 fn list_sheet(
@@ -144,7 +171,8 @@ fn list_sheet(
         s,
         3,
         &h,
-        &[6.0, 10.0, 8.0, 24.0, 14.0, 60.0, 40.0, 40.0, 8.0, 8.0, 20.0],
+        // Long text wrapped in narrow columns: nothing is cut, and A4 landscape stays readable.
+        &[5.0, 8.0, 7.0, 18.0, 10.0, 40.0, 32.0, 24.0, 8.0, 8.0, 20.0],
     )?;
     for c in 8..11 {
         ws.set_column_hidden(c)?;
@@ -169,7 +197,7 @@ fn list_sheet(
                 f.rule,
                 render::message(f, config, lang)
             ),
-            render::hint(f, config, lang).unwrap_or_default(),
+            render::township_hint(f, config, lang).unwrap_or_default(),
             String::new(),
             f.rule.clone(),
             f.column
@@ -181,6 +209,7 @@ fn list_sheet(
             let fmt = match (c, f.severity) {
                 (5, Severity::Error | Severity::Alert) => &s.error,
                 (5, Severity::Warning) => &s.warning,
+                (3 | 4 | 6 | 7, _) => &s.wrap,
                 _ => &s.text,
             };
             ws.write_string_with_format(row, c as u16, super::fit(text), fmt)?;

@@ -8,17 +8,19 @@ use rust_xlsxwriter::{
 };
 
 use crate::config::{Config, IndicatorKind};
-use crate::model::{Column, Severity};
 use crate::pipeline::RunOutcome;
-use crate::render::{self, Lang};
+use crate::render::Lang;
 use crate::returns::Status;
 
 use super::lists;
+use super::page::{self, Paper};
 
 pub(super) struct Styles {
     pub(super) title: Format,
     pub(super) header: Format,
     pub(super) text: Format,
+    /// Long text (messages, advice, explanations): wrapped, so that nothing is cut on paper.
+    pub(super) wrap: Format,
     pub(super) count: Format,
     pub(super) decimals: [Format; 3],
     pub(super) rate: Format,
@@ -55,6 +57,11 @@ impl Styles {
                     .set_align(FormatAlign::VerticalCenter),
             ),
             text: border(Format::new()),
+            wrap: border(
+                Format::new()
+                    .set_text_wrap()
+                    .set_align(FormatAlign::Top),
+            ),
             count: dec(0),
             decimals: [dec(0), dec(1), dec(2)],
             rate: border(Format::new().set_num_format("0.00")),
@@ -70,7 +77,7 @@ impl Styles {
     }
 }
 
-fn decimals_fmt(s: &Styles, d: u32) -> &Format {
+pub(super) fn decimals_fmt(s: &Styles, d: u32) -> &Format {
     &s.decimals[(d as usize).min(2)]
 }
 
@@ -114,12 +121,10 @@ pub(super) fn headers(
         ws.set_column_width(i as u16, *w)?;
     }
     ws.set_freeze_panes(row + 1, 1)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(row, row)?;
-    ws.set_footer("&C&P / &N");
-    Ok(())
+    // A4 landscape, shrunk to the page's width only while readable; header row and first
+    // column on every page.
+    let widths = &widths[..names.len().min(widths.len())];
+    page::setup(ws, Paper::A4, true, widths, Some((row, row)), Some((0, 0)))
 }
 
 /// A hyperlink with `text` where there is a URL (and the sheet's link count allows), else the
@@ -145,7 +150,7 @@ pub(super) fn link_or_text(
     Ok(())
 }
 
-fn opt_number(
+pub(super) fn opt_number(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -178,7 +183,7 @@ pub fn county_workbook(
     let s = Styles::new();
     let links = returns_folder.and_then(|f| super::Links::new(f, out));
     summary(wb.add_worksheet(), out, config, lang, &s)?;
-    by_township(wb.add_worksheet(), out, config, lang, &s)?;
+    super::by_township::by_township(wb.add_worksheet(), out, config, lang, &s)?;
     lists::anomalies(wb.add_worksheet(), out, config, lang, &s, links.as_ref())?;
     lists::returns(wb.add_worksheet(), out, config, lang, &s)?;
     super::charts::charts(wb.add_worksheet(), out, config, lang, &s)?;
@@ -312,139 +317,11 @@ fn summary(
     Ok(())
 }
 
-fn by_township(
-    ws: &mut Worksheet,
-    out: &RunOutcome,
-    config: &Config,
-    lang: Lang,
-    s: &Styles,
-) -> Result<(), XlsxError> {
-    ws.set_name(lang.t("分乡镇", "By township"))?;
-    let mut cols: Vec<(String, String, Column, u32)> = Vec::new();
-    for ind in &config.indicators {
-        let name = if lang == Lang::En {
-            ind.name_en.clone().unwrap_or(ind.name.clone())
-        } else {
-            ind.name.clone()
-        };
-        cols.push((
-            ind.code().to_string(),
-            format!(
-                "{} {}\n{}",
-                ind.code(),
-                name,
-                render::column(Column::Month, lang)
-            ),
-            Column::Month,
-            ind.decimals,
-        ));
-        if ind.kind == IndicatorKind::Flow {
-            cols.push((
-                ind.code().to_string(),
-                format!(
-                    "{} {}\n{}",
-                    ind.code(),
-                    name,
-                    render::column(Column::Ytd, lang)
-                ),
-                Column::Ytd,
-                ind.decimals,
-            ));
-        }
-    }
-    let n_cols = 1 + cols.len() + config.rates.len();
-    county_title(
-        ws,
-        s,
-        config,
-        out.period,
-        lang.t("分乡镇数据", " figures by township"),
-        n_cols.min(20) as u16,
-    )?;
-    ws.write_string_with_format(2, 0, lang.t("乡镇", "Township"), &s.header)?;
-    ws.set_column_width(0, 12)?;
-    for (i, (_, head, _, _)) in cols.iter().enumerate() {
-        ws.write_string_with_format(2, 1 + i as u16, head, &s.header)?;
-        ws.set_column_width(1 + i as u16, 14)?;
-    }
-    let rate_col0 = 1 + cols.len() as u16;
-    for (i, r) in config.rates.iter().enumerate() {
-        let name = if lang == Lang::En {
-            r.name_en.clone().unwrap_or(r.name.get_ref().clone())
-        } else {
-            r.name.get_ref().clone()
-        };
-        ws.write_string_with_format(
-            2,
-            rate_col0 + i as u16,
-            format!("{name}（{}）", r.unit),
-            &s.header,
-        )?;
-        ws.set_column_width(rate_col0 + i as u16, 14)?;
-    }
-    ws.set_row_height(2, 45)?;
-    ws.set_freeze_panes(3, 1)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_repeat_rows(2, 2)?;
-    // The cells findings point at: the worst severity of each.
-    let mut flagged: std::collections::HashMap<(&str, &str, Column), Severity> = Default::default();
-    for f in out
-        .findings
-        .iter()
-        .filter(|f| f.severity <= Severity::Warning)
-    {
-        if let (Some(t), Some(c), Some(col)) = (&f.township, &f.code, f.column) {
-            let e = flagged
-                .entry((t.as_str(), c.as_str(), col))
-                .or_insert(f.severity);
-            *e = (*e).min(f.severity);
-        }
-    }
-    let mut row = 3;
-    for (t_index, township) in out.table.townships.iter().enumerate() {
-        ws.write_string_with_format(row, 0, township, &s.text)?;
-        for (i, (code, _, column, dec)) in cols.iter().enumerate() {
-            let kind = config
-                .indicator(code)
-                .map_or(IndicatorKind::Stock, |x| x.kind);
-            let v = out
-                .table
-                .value(t_index, &crate::facts::wide_name(code, *column, kind));
-            let base = decimals_fmt(s, *dec);
-            let fmt = match flagged.get(&(township.as_str(), code.as_str(), *column)) {
-                Some(sev) if sev.fails_run() => base.clone().set_background_color(ERROR_FILL),
-                Some(_) => base.clone().set_background_color(WARNING_FILL),
-                None => base.clone(),
-            };
-            opt_number(ws, row, 1 + i as u16, v, &fmt)?;
-        }
-        if let Some(rates) = out.aggregates.township_rates.get(township) {
-            for (i, v) in rates.iter().enumerate() {
-                opt_number(ws, row, rate_col0 + i as u16, v.month, &s.rate)?;
-            }
-        }
-        row += 1;
-    }
-    ws.autofilter(2, 0, row.max(3) - 1, (n_cols - 1) as u16)?;
-    for (i, r) in config.rates.iter().enumerate() {
-        if r.unit == "%" && row > 3 {
-            let col = rate_col0 + i as u16;
-            ws.add_conditional_format(3, col, row - 1, col, &over_100(s))?;
-        }
-    }
-    ws.write_string(1, 0, lang.t(
-        "图例：红底 = 有错误或警示，黄底 = 需核实（详见异常清单）；红字 = 比率超过 100%",
-        "Legend: red fill = error or alert, yellow fill = to verify (see Findings); red text = rate over 100%",
-    ))?;
-    Ok(())
-}
-
 /// Fills of cells with findings, and the text colour of rates over 100%.
 pub(super) const ERROR_FILL: &str = "#F8CBAD";
 pub(super) const WARNING_FILL: &str = "#FFF2CC";
 
-fn over_100(s: &Styles) -> ConditionalFormatCell {
+pub(super) fn over_100(s: &Styles) -> ConditionalFormatCell {
     ConditionalFormatCell::new()
         .set_rule(ConditionalFormatCellRule::GreaterThan(100))
         .set_format(s.rate.clone().set_font_color("#C00000").set_bold())
