@@ -14,13 +14,18 @@ use super::Lang;
 pub fn township_hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
     let zh = lang == Lang::Zh;
     Some(match &f.kind {
-        Kind::TownshipFuzzy { matched, .. } => if zh {
-            format!("请在“填报单位”处填写县名册上的本单位名称“{matched}”")
-        } else {
-            format!("write the unit's name as the county's roster has it, \"{matched}\", in the reporting-unit field")
-        },
+        Kind::TownshipFuzzy { matched, .. } => {
+            if zh {
+                format!("请在“填报单位”处填写县名册上的本单位名称“{matched}”")
+            } else {
+                format!("write the unit's name as the county's roster has it, \"{matched}\", in the reporting-unit field")
+            }
+        }
         Kind::TownshipNotOnRoster { .. } | Kind::TownshipUnknown => lang
-            .t("请在“填报单位”处填写县名册上的本单位名称", "write the unit's name as the county's roster has it in the reporting-unit field")
+            .t(
+                "请在“填报单位”处填写县名册上的本单位名称",
+                "write the unit's name as the county's roster has it in the reporting-unit field",
+            )
             .into(),
         _ => return hint(f, config, lang),
     })

@@ -100,7 +100,7 @@ fn indicators_as_rows(
     let townships = &out.table.townships;
     let first_township: u16 = 4;
     let total_col = first_township + townships.len() as u16;
-    let mut widths = vec![7.0, 24.0, 9.0, 6.0];
+    let mut widths = vec![9.0, 24.0, 9.0, 6.0];
     widths.extend(std::iter::repeat_n(10.0, townships.len()));
     widths.push(11.0);
     county_title(
@@ -245,9 +245,10 @@ fn townships_as_rows(
     for (t_index, township) in out.table.townships.iter().enumerate() {
         ws.write_string_with_format(row, 0, township, &s.text)?;
         for (i, (ind, column)) in cols.iter().enumerate() {
-            let v = out
-                .table
-                .value(t_index, &crate::facts::wide_name(ind.code(), *column, ind.kind));
+            let v = out.table.value(
+                t_index,
+                &crate::facts::wide_name(ind.code(), *column, ind.kind),
+            );
             let base = decimals_fmt(s, ind.decimals);
             let fmt = fill_of(base, flagged.get(&(township.as_str(), ind.code(), *column)));
             opt_number(ws, row, 1 + i as u16, v, &fmt)?;
@@ -259,7 +260,12 @@ fn townships_as_rows(
         }
         row += 1;
     }
-    ws.autofilter(HEADER_ROW, 0, row.max(HEADER_ROW + 1) - 1, (n_cols - 1) as u16)?;
+    ws.autofilter(
+        HEADER_ROW,
+        0,
+        row.max(HEADER_ROW + 1) - 1,
+        (n_cols - 1) as u16,
+    )?;
     for (i, r) in config.rates.iter().enumerate() {
         if r.unit == "%" && row > HEADER_ROW + 1 {
             let col = rate_col0 + i as u16;

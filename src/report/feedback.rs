@@ -120,7 +120,14 @@ fn copied_sheet_page(
     let repeat_rows = header.as_ref().map(|h| (0, h.row));
     // Naming columns repeat only when they leave room for figures (a form is a few columns).
     let repeat_columns = (name_col <= 3).then_some((0, name_col));
-    page::setup(ws, Paper::A4, landscape, &widths, repeat_rows, repeat_columns)
+    page::setup(
+        ws,
+        Paper::A4,
+        landscape,
+        &widths,
+        repeat_rows,
+        repeat_columns,
+    )
 }
 
 fn list_sheet(
@@ -144,14 +151,13 @@ fn list_sheet(
         ),
         8,
     )?;
-    ws.write_string(
-        1,
-        0,
-        lang.t(
-            "请按“处理要求”更正报表后重新报送；核实无误的（如“提示”“核实”类），请在“说明”栏写明具体原因。",
-            "Correct the return as asked and send it again; where a figure is right, write the reason in the Explanation column.",
-        ),
-    )?;
+    let instruction = lang.t(
+        "请按“处理要求”更正报表后重新报送；核实无误的（如“提示”“核实”类），请在“说明”栏写明具体原因。",
+        "Correct the return as asked and send it again; where a figure is right, write the reason in the Explanation column.",
+    );
+    // Long text wrapped in narrow columns: nothing is cut, and A4 landscape stays readable.
+    let widths = [5.0, 8.0, 7.0, 18.0, 10.0, 40.0, 32.0, 24.0, 8.0, 8.0, 20.0];
+    super::xlsx::note_row(ws, s, 1, instruction, &widths[..8])?;
     let h = [
         lang.t("序号", "No."),
         lang.t("工作表", "Sheet"),
@@ -166,17 +172,19 @@ fn list_sheet(
         lang.t("栏目", "Column"),
         lang.t("数值", "Values"),
     ];
-    headers(
-        ws,
-        s,
-        3,
-        &h,
-        // Long text wrapped in narrow columns: nothing is cut, and A4 landscape stays readable.
-        &[5.0, 8.0, 7.0, 18.0, 10.0, 40.0, 32.0, 24.0, 8.0, 8.0, 20.0],
-    )?;
+    headers(ws, s, 3, &h, &widths)?;
     for c in 8..11 {
         ws.set_column_hidden(c)?;
     }
+    // The print scale of the columns that print (the hidden ones do not).
+    page::setup(
+        ws,
+        Paper::A4,
+        true,
+        &widths[..8],
+        Some((3, 3)),
+        Some((0, 0)),
+    )?;
     for (i, f) in findings.iter().enumerate() {
         let row = 4 + i as u32;
         let name = f

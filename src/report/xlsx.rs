@@ -21,6 +21,8 @@ pub(super) struct Styles {
     pub(super) text: Format,
     /// Long text (messages, advice, explanations): wrapped, so that nothing is cut on paper.
     pub(super) wrap: Format,
+    /// A line of explanation above a table: wrapped, no border.
+    pub(super) note: Format,
     pub(super) count: Format,
     pub(super) decimals: [Format; 3],
     pub(super) rate: Format,
@@ -57,11 +59,8 @@ impl Styles {
                     .set_align(FormatAlign::VerticalCenter),
             ),
             text: border(Format::new()),
-            wrap: border(
-                Format::new()
-                    .set_text_wrap()
-                    .set_align(FormatAlign::Top),
-            ),
+            note: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            wrap: border(Format::new().set_text_wrap().set_align(FormatAlign::Top)),
             count: dec(0),
             decimals: [dec(0), dec(1), dec(2)],
             rate: border(Format::new().set_num_format("0.00")),
@@ -89,6 +88,30 @@ pub(super) fn title(
 ) -> Result<(), XlsxError> {
     ws.merge_range(0, 0, 0, width.saturating_sub(1).max(1), text, &s.title)?;
     ws.set_row_height(0, 24)?;
+    Ok(())
+}
+
+/// A line of explanation above a table, wrapped across the table's columns: text that ran on
+/// past the last column would print on a page of its own.
+pub(super) fn note_row(
+    ws: &mut Worksheet,
+    s: &Styles,
+    row: u32,
+    text: &str,
+    widths: &[f64],
+) -> Result<(), XlsxError> {
+    let last = widths.len().saturating_sub(1) as u16;
+    if last == 0 {
+        ws.write_string(row, 0, text)?;
+        return Ok(());
+    }
+    ws.merge_range(row, 0, row, last, text, &s.note)?;
+    // A CJK character is two columns wide; 15 points a line.
+    let text_width: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let lines = (text_width as f64 / widths.iter().sum::<f64>())
+        .ceil()
+        .max(1.0);
+    ws.set_row_height(row, 15.0 * lines)?;
     Ok(())
 }
 
