@@ -135,7 +135,9 @@ fn indicators_as_rows(
         };
         for column in columns {
             ws.write_string_with_format(row, 0, ind.code(), &s.text)?;
-            ws.write_string_with_format(row, 1, indicator_name(ind, lang), &s.wrap)?;
+            let name = indicator_name(ind, lang);
+            ws.write_string_with_format(row, 1, &name, &s.wrap)?;
+            super::xlsx::fit_row_height(ws, row, [(name.as_str(), widths[1])])?;
             ws.write_string_with_format(row, 2, render::column(*column, lang), &s.text)?;
             ws.write_string_with_format(row, 3, &ind.unit, &s.text)?;
             let name = crate::facts::wide_name(ind.code(), *column, ind.kind);
@@ -170,7 +172,9 @@ fn indicators_as_rows(
                 Column::Ytd => v.ytd,
             };
             ws.write_string_with_format(row, 0, "", &s.text)?;
-            ws.write_string_with_format(row, 1, rate_name(r, lang), &s.wrap)?;
+            let name = rate_name(r, lang);
+            ws.write_string_with_format(row, 1, &name, &s.wrap)?;
+            super::xlsx::fit_row_height(ws, row, [(name.as_str(), widths[1])])?;
             ws.write_string_with_format(row, 2, render::column(column, lang), &s.text)?;
             ws.write_string_with_format(row, 3, &r.unit, &s.text)?;
             for (t, township) in townships.iter().enumerate() {

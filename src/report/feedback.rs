@@ -5,7 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Note, Workbook, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, Note, Workbook, XlsxError,
+};
 
 use super::page::{self, Paper};
 use super::xlsx::{headers, title, Styles, ERROR_FILL, WARNING_FILL};
@@ -185,6 +187,8 @@ fn list_sheet(
         Some((3, 3)),
         Some((0, 0)),
     )?;
+    let wrapped = |f: &Format| f.clone().set_text_wrap().set_align(FormatAlign::Top);
+    let (error_wrap, warning_wrap) = (wrapped(&s.error), wrapped(&s.warning));
     for (i, f) in findings.iter().enumerate() {
         let row = 4 + i as u32;
         let name = f
@@ -215,13 +219,15 @@ fn list_sheet(
         ];
         for (c, text) in cells.iter().enumerate() {
             let fmt = match (c, f.severity) {
-                (5, Severity::Error | Severity::Alert) => &s.error,
-                (5, Severity::Warning) => &s.warning,
-                (3 | 4 | 6 | 7, _) => &s.wrap,
+                (5, Severity::Error | Severity::Alert) => &error_wrap,
+                (5, Severity::Warning) => &warning_wrap,
+                (3..=7, _) => &s.wrap,
                 _ => &s.text,
             };
             ws.write_string_with_format(row, c as u16, super::fit(text), fmt)?;
         }
+        let shown = (3..8).map(|c| (cells[c].as_str(), widths[c]));
+        super::xlsx::fit_row_height(ws, row, shown)?;
     }
     Ok(())
 }

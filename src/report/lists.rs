@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::xlsx::{county_title, headers, link_or_text, Styles};
+use super::xlsx::{county_title, fit_row_height, headers, link_or_text, Styles};
 use super::Links;
 use crate::config::Config;
 use crate::model::{ReviewState, Severity};
@@ -135,6 +135,8 @@ pub(super) fn anomalies(
         };
         ws.write_string_with_format(row, 11, state, state_fmt)?;
         ws.write_string_with_format(row, 12, super::fit(text), &s.wrap)?;
+        let wrapped = [(5, 16.0), (8, 10.0), (9, 36.0)].map(|(i, w)| (cells[i].as_str(), w));
+        fit_row_height(ws, row, wrapped.into_iter().chain([(text, 20.0)]))?;
         row += 1;
     }
     ws.autofilter(3, 0, row.max(4) - 1, 12)?;
@@ -242,6 +244,8 @@ pub(super) fn returns(
                 },
             )?;
         }
+        let wrapped = [(3, 22.0), (7, 14.0), (8, 40.0)].map(|(i, w)| (cells[i].as_str(), w));
+        fit_row_height(ws, row, wrapped)?;
         Ok(())
     };
     // The returns of each township (a province's roster has thousands).

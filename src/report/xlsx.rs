@@ -91,6 +91,34 @@ pub(super) fn title(
     Ok(())
 }
 
+/// The printed width of text in character units: a CJK character is about two digits wide.
+fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 1.0 } else { 2.1 })
+        .sum()
+}
+
+/// Sets a row's height to the lines its wrapped cells need (15 points a line), since neither
+/// LibreOffice nor Excel grows a row on opening a file: without it wrapped text is cut.
+pub(super) fn fit_row_height<'a>(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: impl IntoIterator<Item = (&'a str, f64)>,
+) -> Result<(), XlsxError> {
+    let lines = cells
+        .into_iter()
+        .map(|(text, width)| {
+            text.split('\n')
+                .map(|line| (text_width(line) / (width - 1.0).max(1.0)).ceil().max(1.0))
+                .sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    if lines > 1.0 {
+        ws.set_row_height(row, 15.0 * lines.min(27.0))?;
+    }
+    Ok(())
+}
+
 /// A line of explanation above a table, wrapped across the table's columns: text that ran on
 /// past the last column would print on a page of its own.
 pub(super) fn note_row(
@@ -106,13 +134,7 @@ pub(super) fn note_row(
         return Ok(());
     }
     ws.merge_range(row, 0, row, last, text, &s.note)?;
-    // A CJK character is two columns wide; 15 points a line.
-    let text_width: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
-    let lines = (text_width as f64 / widths.iter().sum::<f64>())
-        .ceil()
-        .max(1.0);
-    ws.set_row_height(row, 15.0 * lines)?;
-    Ok(())
+    fit_row_height(ws, row, [(text, widths.iter().sum::<f64>())])
 }
 
 /// A sheet's title: `安平县<what>（2026-10）`.
