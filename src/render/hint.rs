@@ -8,6 +8,29 @@ use crate::model::Finding;
 
 use super::Lang;
 
+/// What a township can do about a finding (the 处理要求 of its feedback workbook): the
+/// county's advice where the township can follow it, else what the township itself can do
+/// (it cannot edit the county's configuration).
+pub fn township_hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
+    let zh = lang == Lang::Zh;
+    Some(match &f.kind {
+        Kind::TownshipFuzzy { matched, .. } => {
+            if zh {
+                format!("请在“填报单位”处填写县名册上的本单位名称“{matched}”")
+            } else {
+                format!("write the unit's name as the county's roster has it, \"{matched}\", in the reporting-unit field")
+            }
+        }
+        Kind::TownshipNotOnRoster { .. } | Kind::TownshipUnknown => lang
+            .t(
+                "请在“填报单位”处填写县名册上的本单位名称",
+                "write the unit's name as the county's roster has it in the reporting-unit field",
+            )
+            .into(),
+        _ => return hint(f, config, lang),
+    })
+}
+
 /// What to do about a finding, where a short hint helps (the `hint:` line of `check`).
 pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
     let zh = lang == Lang::Zh;
@@ -52,4 +75,47 @@ pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
             .into(),
         _ => return super::months::hint(f, lang),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Location;
+
+    fn config() -> Config {
+        Config::default_with("安平县", &["东岭乡", "白沙乡"]).expect("default form")
+    }
+
+    /// A township cannot edit the county's configuration: its advice never asks it to.
+    #[test]
+    fn a_townships_advice_is_something_it_can_do() {
+        let config = config();
+        let fuzzy = Finding::new(
+            Kind::TownshipFuzzy {
+                typed: "东领乡".into(),
+                matched: "东岭乡".into(),
+            },
+            Location::file("东领乡10月.xlsx"),
+        );
+        let unknown = Finding::new(Kind::TownshipUnknown, Location::file("月报.xlsx"));
+        assert_eq!(
+            township_hint(&fuzzy, &config, Lang::Zh).as_deref(),
+            Some("请在“填报单位”处填写县名册上的本单位名称“东岭乡”")
+        );
+        assert_eq!(
+            township_hint(&fuzzy, &config, Lang::En).as_deref(),
+            Some("write the unit's name as the county's roster has it, \"东岭乡\", in the reporting-unit field")
+        );
+        for f in [&fuzzy, &unknown] {
+            for lang in [Lang::Zh, Lang::En] {
+                let advice = township_hint(f, &config, lang).expect("advice");
+                for county_only in ["配置", "aliases", "configuration", "名册中加入"] {
+                    assert!(!advice.contains(county_only), "{advice}");
+                }
+            }
+        }
+        // The county's own hint (`huizong check`) still says how to fix the configuration.
+        let county = hint(&fuzzy, &config, Lang::Zh).expect("hint");
+        assert!(county.contains("aliases"), "{county}");
+    }
 }

@@ -11,7 +11,7 @@ mod unreadable;
 pub use months::{review, review_state};
 
 pub use failure::{failure_lines, hint_label, io_words, Failure};
-pub use hint::hint;
+pub use hint::{hint, township_hint};
 
 use crate::config::Config;
 use crate::findings::{Invalid, Kind, ReadHow, Skip};

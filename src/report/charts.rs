@@ -46,11 +46,14 @@ pub(super) fn charts(
     }
     ws.set_row_height(2, 45)?;
     ws.set_freeze_panes(3, 1)?;
-    // One page: the table and the charts below it.
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 1);
-    ws.set_footer("&C&P / &N");
+    // A3 landscape: the table, the returns chart beside it (about 42 characters wide) and the
+    // charts below, shrunk to the width only while readable; page breaks between chart rows,
+    // so no chart is cut (see `chart_page_breaks`).
+    let mut widths = vec![12.0; heads.len() + 1];
+    widths.extend([14.0, 12.0, 42.0]);
+    let paper = super::page::Paper::A3;
+    let scale = super::page::readable_scale(&widths, paper, true);
+    super::page::setup(ws, paper, true, &widths, Some((2, 2)), Some((0, 0)))?;
     let first = 3u32;
     for (row, township) in out.table.townships.iter().enumerate() {
         let row = first + row as u32;
@@ -74,6 +77,12 @@ pub(super) fn charts(
     timeliness(ws, out, config, lang, s, sheet, chart_col(&charted))?;
     // Charts below the table, two to a row.
     let chart_row = last + 2;
+    let per_page = super::page::rows_per_page(paper, true, scale);
+    ws.set_page_breaks(&chart_page_breaks(
+        chart_row,
+        charted.len().div_ceil(2) as u32,
+        per_page,
+    ))?;
     for (k, i) in charted.iter().enumerate() {
         let col = 1 + 2 * k as u16;
         let name = heads[1 + 2 * k].clone();
@@ -95,6 +104,34 @@ pub(super) fn charts(
         ws.insert_chart(r, c, &bars)?;
     }
     Ok(())
+}
+
+/// Rows before which a page breaks, so that each row of charts (16 rows tall, from
+/// `chart_row`) prints whole: a new page starts at a chart row that would not fit on the
+/// current one. The table above breaks where the printer puts it (`per_page` rows a page).
+fn chart_page_breaks(chart_row: u32, chart_rows: u32, per_page: u32) -> Vec<u32> {
+    const CHART_ROWS: u32 = 16;
+    let mut page_start = chart_row / per_page.max(1) * per_page;
+    let mut breaks = Vec::new();
+    for k in 0..chart_rows {
+        let start = chart_row + CHART_ROWS * k;
+        if start + CHART_ROWS - page_start > per_page && start > page_start {
+            breaks.push(start);
+            page_start = start;
+        }
+    }
+    breaks
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_row_of_charts_prints_whole() {
+        // 60 rows a page; the table ends at row 17: two chart rows fit, the third starts a page.
+        assert_eq!(super::chart_page_breaks(18, 3, 60), vec![50]);
+        // Everything fits.
+        assert!(super::chart_page_breaks(18, 2, 60).is_empty());
+    }
 }
 
 /// The column right of the rate table, where the returns table and chart go.

@@ -5,8 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Note, Workbook, XlsxError};
+use rust_xlsxwriter::{
+    DocProperties, ExcelDateTime, Format, FormatAlign, Note, Workbook, XlsxError,
+};
 
+use super::page::{self, Paper};
 use super::xlsx::{headers, title, Styles, ERROR_FILL, WARNING_FILL};
 use crate::config::Config;
 use crate::model::{CellRef, Finding, Period, Severity};
@@ -36,9 +39,11 @@ pub fn feedback_workbook(
             at_fault.entry((sheet, cell)).or_default().push(f);
         }
     }
+    let labels = crate::locate::header::LabelKeys::new(&config.form.labels);
     for grid in sheets.iter().filter(|g| !g.hidden) {
         let ws = wb.add_worksheet();
         ws.set_name(super::safe_sheet_name(&grid.name))?;
+        copied_sheet_page(ws, grid, &labels, config.form.header_scan_rows)?;
         for (at, cell) in &grid.cells {
             let faults = at_fault.get(&(grid.name.as_str(), *at));
             let fill = faults.map(|fs| {
@@ -73,7 +78,7 @@ pub fn feedback_workbook(
                     .iter()
                     .map(|f| {
                         let mut t = format!("{} {}", f.rule, render::message(f, config, lang));
-                        if let Some(h) = render::hint(f, config, lang) {
+                        if let Some(h) = render::township_hint(f, config, lang) {
                             t.push_str(&format!("\n{h}"));
                         }
                         t
@@ -85,7 +90,6 @@ pub fn feedback_workbook(
                 ws.insert_note(at.row, at.col as u16, &note)?;
             }
         }
-        ws.set_column_width(2, 30)?;
     }
     let marker = wb.add_worksheet();
     marker.set_name(FEEDBACK_MARKER)?;
@@ -94,6 +98,38 @@ pub fn feedback_workbook(
     marker.write_string(2, 0, period.to_string())?;
     marker.set_hidden(true);
     wb.save_to_buffer()
+}
+
+/// A copied sheet prints with its title and header rows and its naming columns (序号, 代码,
+/// 名称: up to the column the header labels 指标名称) on every page, on A4 at a readable size,
+/// so a faulty cell is never on a page without the indicator's name.
+fn copied_sheet_page(
+    ws: &mut rust_xlsxwriter::Worksheet,
+    grid: &SheetGrid,
+    labels: &crate::locate::header::LabelKeys,
+    scan_rows: u32,
+) -> Result<(), XlsxError> {
+    let header = crate::locate::header::find(grid, labels, scan_rows);
+    let name_col = header.as_ref().map_or(2, |h| h.name) as u16;
+    let last_col = grid.cells.keys().map(|c| c.col).max().unwrap_or(0) as u16;
+    let widths: Vec<f64> = (0..=last_col.max(name_col))
+        .map(|c| if c == name_col { 30.0 } else { 10.0 })
+        .collect();
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    let landscape = !page::fits_readably(&widths, Paper::A4, false);
+    let repeat_rows = header.as_ref().map(|h| (0, h.row));
+    // Naming columns repeat only when they leave room for figures (a form is a few columns).
+    let repeat_columns = (name_col <= 3).then_some((0, name_col));
+    page::setup(
+        ws,
+        Paper::A4,
+        landscape,
+        &widths,
+        repeat_rows,
+        repeat_columns,
+    )
 }
 
 fn list_sheet(
@@ -117,14 +153,13 @@ fn list_sheet(
         ),
         8,
     )?;
-    ws.write_string(
-        1,
-        0,
-        lang.t(
-            "请按“处理要求”更正报表后重新报送；核实无误的（如“提示”“核实”类），请在“说明”栏写明具体原因。",
-            "Correct the return as asked and send it again; where a figure is right, write the reason in the Explanation column.",
-        ),
-    )?;
+    let instruction = lang.t(
+        "请按“处理要求”更正报表后重新报送；核实无误的（如“提示”“核实”类），请在“说明”栏写明具体原因。",
+        "Correct the return as asked and send it again; where a figure is right, write the reason in the Explanation column.",
+    );
+    // Long text wrapped in narrow columns: nothing is cut, and A4 landscape stays readable.
+    let widths = [5.0, 8.0, 7.0, 18.0, 10.0, 40.0, 32.0, 24.0, 8.0, 8.0, 20.0];
+    super::xlsx::note_row(ws, s, 1, instruction, &widths[..8])?;
     let h = [
         lang.t("序号", "No."),
         lang.t("工作表", "Sheet"),
@@ -139,16 +174,21 @@ fn list_sheet(
         lang.t("栏目", "Column"),
         lang.t("数值", "Values"),
     ];
-    headers(
-        ws,
-        s,
-        3,
-        &h,
-        &[6.0, 10.0, 8.0, 24.0, 14.0, 60.0, 40.0, 40.0, 8.0, 8.0, 20.0],
-    )?;
+    headers(ws, s, 3, &h, &widths)?;
     for c in 8..11 {
         ws.set_column_hidden(c)?;
     }
+    // The print scale of the columns that print (the hidden ones do not).
+    page::setup(
+        ws,
+        Paper::A4,
+        true,
+        &widths[..8],
+        Some((3, 3)),
+        Some((0, 0)),
+    )?;
+    let wrapped = |f: &Format| f.clone().set_text_wrap().set_align(FormatAlign::Top);
+    let (error_wrap, warning_wrap) = (wrapped(&s.error), wrapped(&s.warning));
     for (i, f) in findings.iter().enumerate() {
         let row = 4 + i as u32;
         let name = f
@@ -169,7 +209,7 @@ fn list_sheet(
                 f.rule,
                 render::message(f, config, lang)
             ),
-            render::hint(f, config, lang).unwrap_or_default(),
+            render::township_hint(f, config, lang).unwrap_or_default(),
             String::new(),
             f.rule.clone(),
             f.column
@@ -179,12 +219,15 @@ fn list_sheet(
         ];
         for (c, text) in cells.iter().enumerate() {
             let fmt = match (c, f.severity) {
-                (5, Severity::Error | Severity::Alert) => &s.error,
-                (5, Severity::Warning) => &s.warning,
+                (5, Severity::Error | Severity::Alert) => &error_wrap,
+                (5, Severity::Warning) => &warning_wrap,
+                (3..=7, _) => &s.wrap,
                 _ => &s.text,
             };
             ws.write_string_with_format(row, c as u16, super::fit(text), fmt)?;
         }
+        let shown = (3..8).map(|c| (cells[c].as_str(), widths[c]));
+        super::xlsx::fit_row_height(ws, row, shown)?;
     }
     Ok(())
 }

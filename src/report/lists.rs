@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::xlsx::{county_title, headers, link_or_text, Styles};
+use super::xlsx::{county_title, fit_row_height, headers, link_or_text, Styles};
 use super::Links;
 use crate::config::Config;
 use crate::model::{ReviewState, Severity};
@@ -76,10 +76,11 @@ pub(super) fn anomalies(
         3,
         &h,
         &[
-            9.0, 7.0, 10.0, 8.0, 9.0, 30.0, 10.0, 8.0, 14.0, 70.0, 14.0, 14.0, 40.0,
+            7.0, 6.0, 8.0, 6.0, 8.0, 16.0, 8.0, 7.0, 10.0, 36.0, 10.0, 8.0, 20.0,
         ],
     )?;
-    // Severity, then township; the run's order within (stable sort).
+    // Narrow columns with long text wrapped: the sheet prints on A4 at a readable size.
+    // Severity, then township (errors and warnings first); the run's order within (stable sort).
     let mut findings: Vec<&crate::model::Finding> = out.findings.iter().collect();
     findings.sort_by(|a, b| (a.severity, &a.township).cmp(&(b.severity, &b.township)));
     let mut row = 4;
@@ -109,7 +110,11 @@ pub(super) fn anomalies(
                 row,
                 i as u16,
                 super::fit(c),
-                if i == 0 { fmt } else { &s.text },
+                match i {
+                    0 => fmt,
+                    5 | 8 | 9 => &s.wrap,
+                    _ => &s.text,
+                },
             )?;
         }
         // The link's text is the cell (`表2!E7`), or the file where the finding has no cell.
@@ -129,7 +134,9 @@ pub(super) fn anomalies(
             Some(_) => &s.error,
         };
         ws.write_string_with_format(row, 11, state, state_fmt)?;
-        ws.write_string_with_format(row, 12, super::fit(text), &s.text)?;
+        ws.write_string_with_format(row, 12, super::fit(text), &s.wrap)?;
+        let wrapped = [(5, 16.0), (8, 10.0), (9, 36.0)].map(|(i, w)| (cells[i].as_str(), w));
+        fit_row_height(ws, row, wrapped.into_iter().chain([(text, 20.0)]))?;
         row += 1;
     }
     ws.autofilter(3, 0, row.max(4) - 1, 12)?;
@@ -168,7 +175,7 @@ pub(super) fn returns(
         s,
         2,
         &h,
-        &[10.0, 6.0, 10.0, 34.0, 12.0, 9.0, 12.0, 18.0, 60.0],
+        &[9.0, 6.0, 9.0, 22.0, 11.0, 7.0, 9.0, 14.0, 40.0],
     )?;
     let status = |st: Status| match st {
         Status::Counted => lang.t("已汇总", "counted"),
@@ -230,9 +237,15 @@ pub(super) fn returns(
                 row,
                 i as u16,
                 super::fit(c),
-                if i == 2 { fmt } else { &s.text },
+                match i {
+                    2 => fmt,
+                    3 | 7 | 8 => &s.wrap,
+                    _ => &s.text,
+                },
             )?;
         }
+        let wrapped = [(3, 22.0), (7, 14.0), (8, 40.0)].map(|(i, w)| (cells[i].as_str(), w));
+        fit_row_height(ws, row, wrapped)?;
         Ok(())
     };
     // The returns of each township (a province's roster has thousands).

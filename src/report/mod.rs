@@ -2,11 +2,13 @@
 //! JSON. Outputs are written to a temporary file beside the target and renamed, so they are
 //! whole or absent, never half-written.
 
+mod by_township;
 mod charts;
 mod diffs;
 mod feedback;
 mod json;
 mod lists;
+mod page;
 mod quality;
 mod template;
 mod trend;

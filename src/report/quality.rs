@@ -104,7 +104,6 @@ pub(super) fn data_quality(
             config.form.deadline_day
         )
     };
-    ws.write_string(1, 0, legend)?;
     let h = [
         lang.t("乡镇", "Township"),
         lang.t("已报送", "Received"),
@@ -123,11 +122,14 @@ pub(super) fn data_quality(
         lang.t("逻辑校验未通过", "Consistency failures"),
         lang.t("离群值", "Outliers"),
     ];
-    let mut widths = [10.0; 16];
-    widths[2] = 30.0;
-    widths[3] = 18.0;
+    // Narrow figure columns under wrapped headers, the file name wrapped: A4 at a readable size.
+    let mut widths = [8.0; 16];
+    widths[0] = 10.0;
+    widths[2] = 20.0;
+    widths[3] = 16.0;
     headers(ws, s, 3, &h, &widths)?;
-    ws.set_row_height(3, 30)?;
+    super::xlsx::note_row(ws, s, 1, &legend, &widths)?;
+    ws.set_row_height(3, 45)?;
     let mut row = 4;
     for tq in &q.townships {
         ws.write_string_with_format(row, 0, &tq.township, &s.text)?;
@@ -138,7 +140,7 @@ pub(super) fn data_quality(
             ws.write_string_with_format(row, 1, no, &red(&s.text))?;
         }
         let file = tq.file.as_deref().unwrap_or_default();
-        ws.write_string_with_format(row, 2, super::fit(file), &s.text)?;
+        ws.write_string_with_format(row, 2, super::fit(file), &s.wrap)?;
         let by_file_time = matches!(tq.filed, Some((_, DateFrom::FileTime)));
         let filed = tq.filed.map(|d| filed_text(d, lang)).unwrap_or_default();
         let filed_fmt = if by_file_time {
@@ -260,6 +262,17 @@ pub(super) fn finding_counts(
         ws.set_column_width(col0 + i as u16, if i == 0 { 14.0 } else { 8.0 })?;
     }
     ws.set_column_width(col0 - 1, 3.0)?;
+    // The print scale for both tables side by side (headers() saw the left one only).
+    let mut widths = vec![10.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 3.0, 14.0];
+    widths.extend([8.0; 6]);
+    super::page::setup(
+        ws,
+        super::page::Paper::A4,
+        true,
+        &widths,
+        Some((3, 3)),
+        Some((0, 0)),
+    )?;
     let line = |ws: &mut Worksheet,
                 row: u32,
                 col: u16,

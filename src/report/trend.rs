@@ -47,7 +47,6 @@ pub(super) fn trend(
         )
         .to_string()
     };
-    ws.write_string(1, 0, super::fit(&note))?;
     let mut heads = vec![lang.t("报告期", "Period").to_string()];
     let mut widths = vec![10.0];
     for r in &config.rates {
@@ -61,12 +60,9 @@ pub(super) fn trend(
     }
     let heads: Vec<&str> = heads.iter().map(String::as_str).collect();
     headers(ws, s, 3, &heads, &widths)?;
+    super::xlsx::note_row(ws, s, 1, &super::fit(&note), &widths)?;
     ws.set_row_height(3, 45)?;
     ws.set_freeze_panes(4, 1)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 1);
-    ws.set_footer("&C&P / &N");
     let first = 4u32;
     for (k, p) in t.periods.iter().enumerate() {
         let row = first + k as u32;

@@ -8,17 +8,21 @@ use rust_xlsxwriter::{
 };
 
 use crate::config::{Config, IndicatorKind};
-use crate::model::{Column, Severity};
 use crate::pipeline::RunOutcome;
-use crate::render::{self, Lang};
+use crate::render::Lang;
 use crate::returns::Status;
 
 use super::lists;
+use super::page::{self, Paper};
 
 pub(super) struct Styles {
     pub(super) title: Format,
     pub(super) header: Format,
     pub(super) text: Format,
+    /// Long text (messages, advice, explanations): wrapped, so that nothing is cut on paper.
+    pub(super) wrap: Format,
+    /// A line of explanation above a table: wrapped, no border.
+    pub(super) note: Format,
     pub(super) count: Format,
     pub(super) decimals: [Format; 3],
     pub(super) rate: Format,
@@ -55,6 +59,8 @@ impl Styles {
                     .set_align(FormatAlign::VerticalCenter),
             ),
             text: border(Format::new()),
+            note: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            wrap: border(Format::new().set_text_wrap().set_align(FormatAlign::Top)),
             count: dec(0),
             decimals: [dec(0), dec(1), dec(2)],
             rate: border(Format::new().set_num_format("0.00")),
@@ -70,7 +76,7 @@ impl Styles {
     }
 }
 
-fn decimals_fmt(s: &Styles, d: u32) -> &Format {
+pub(super) fn decimals_fmt(s: &Styles, d: u32) -> &Format {
     &s.decimals[(d as usize).min(2)]
 }
 
@@ -83,6 +89,52 @@ pub(super) fn title(
     ws.merge_range(0, 0, 0, width.saturating_sub(1).max(1), text, &s.title)?;
     ws.set_row_height(0, 24)?;
     Ok(())
+}
+
+/// The printed width of text in character units: a CJK character is about two digits wide.
+fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c.is_ascii() { 1.0 } else { 2.1 })
+        .sum()
+}
+
+/// Sets a row's height to the lines its wrapped cells need (15 points a line), since neither
+/// LibreOffice nor Excel grows a row on opening a file: without it wrapped text is cut.
+pub(super) fn fit_row_height<'a>(
+    ws: &mut Worksheet,
+    row: u32,
+    cells: impl IntoIterator<Item = (&'a str, f64)>,
+) -> Result<(), XlsxError> {
+    let lines = cells
+        .into_iter()
+        .map(|(text, width)| {
+            text.split('\n')
+                .map(|line| (text_width(line) / (width - 1.0).max(1.0)).ceil().max(1.0))
+                .sum::<f64>()
+        })
+        .fold(1.0, f64::max);
+    if lines > 1.0 {
+        ws.set_row_height(row, 15.0 * lines.min(27.0))?;
+    }
+    Ok(())
+}
+
+/// A line of explanation above a table, wrapped across the table's columns: text that ran on
+/// past the last column would print on a page of its own.
+pub(super) fn note_row(
+    ws: &mut Worksheet,
+    s: &Styles,
+    row: u32,
+    text: &str,
+    widths: &[f64],
+) -> Result<(), XlsxError> {
+    let last = widths.len().saturating_sub(1) as u16;
+    if last == 0 {
+        ws.write_string(row, 0, text)?;
+        return Ok(());
+    }
+    ws.merge_range(row, 0, row, last, text, &s.note)?;
+    fit_row_height(ws, row, [(text, widths.iter().sum::<f64>())])
 }
 
 /// A sheet's title: `安平县<what>（2026-10）`.
@@ -114,12 +166,10 @@ pub(super) fn headers(
         ws.set_column_width(i as u16, *w)?;
     }
     ws.set_freeze_panes(row + 1, 1)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(row, row)?;
-    ws.set_footer("&C&P / &N");
-    Ok(())
+    // A4 landscape, shrunk to the page's width only while readable; header row and first
+    // column on every page.
+    let widths = &widths[..names.len().min(widths.len())];
+    page::setup(ws, Paper::A4, true, widths, Some((row, row)), Some((0, 0)))
 }
 
 /// A hyperlink with `text` where there is a URL (and the sheet's link count allows), else the
@@ -145,7 +195,7 @@ pub(super) fn link_or_text(
     Ok(())
 }
 
-fn opt_number(
+pub(super) fn opt_number(
     ws: &mut Worksheet,
     row: u32,
     col: u16,
@@ -178,7 +228,7 @@ pub fn county_workbook(
     let s = Styles::new();
     let links = returns_folder.and_then(|f| super::Links::new(f, out));
     summary(wb.add_worksheet(), out, config, lang, &s)?;
-    by_township(wb.add_worksheet(), out, config, lang, &s)?;
+    super::by_township::by_township(wb.add_worksheet(), out, config, lang, &s)?;
     lists::anomalies(wb.add_worksheet(), out, config, lang, &s, links.as_ref())?;
     lists::returns(wb.add_worksheet(), out, config, lang, &s)?;
     super::charts::charts(wb.add_worksheet(), out, config, lang, &s)?;
@@ -312,139 +362,11 @@ fn summary(
     Ok(())
 }
 
-fn by_township(
-    ws: &mut Worksheet,
-    out: &RunOutcome,
-    config: &Config,
-    lang: Lang,
-    s: &Styles,
-) -> Result<(), XlsxError> {
-    ws.set_name(lang.t("分乡镇", "By township"))?;
-    let mut cols: Vec<(String, String, Column, u32)> = Vec::new();
-    for ind in &config.indicators {
-        let name = if lang == Lang::En {
-            ind.name_en.clone().unwrap_or(ind.name.clone())
-        } else {
-            ind.name.clone()
-        };
-        cols.push((
-            ind.code().to_string(),
-            format!(
-                "{} {}\n{}",
-                ind.code(),
-                name,
-                render::column(Column::Month, lang)
-            ),
-            Column::Month,
-            ind.decimals,
-        ));
-        if ind.kind == IndicatorKind::Flow {
-            cols.push((
-                ind.code().to_string(),
-                format!(
-                    "{} {}\n{}",
-                    ind.code(),
-                    name,
-                    render::column(Column::Ytd, lang)
-                ),
-                Column::Ytd,
-                ind.decimals,
-            ));
-        }
-    }
-    let n_cols = 1 + cols.len() + config.rates.len();
-    county_title(
-        ws,
-        s,
-        config,
-        out.period,
-        lang.t("分乡镇数据", " figures by township"),
-        n_cols.min(20) as u16,
-    )?;
-    ws.write_string_with_format(2, 0, lang.t("乡镇", "Township"), &s.header)?;
-    ws.set_column_width(0, 12)?;
-    for (i, (_, head, _, _)) in cols.iter().enumerate() {
-        ws.write_string_with_format(2, 1 + i as u16, head, &s.header)?;
-        ws.set_column_width(1 + i as u16, 14)?;
-    }
-    let rate_col0 = 1 + cols.len() as u16;
-    for (i, r) in config.rates.iter().enumerate() {
-        let name = if lang == Lang::En {
-            r.name_en.clone().unwrap_or(r.name.get_ref().clone())
-        } else {
-            r.name.get_ref().clone()
-        };
-        ws.write_string_with_format(
-            2,
-            rate_col0 + i as u16,
-            format!("{name}（{}）", r.unit),
-            &s.header,
-        )?;
-        ws.set_column_width(rate_col0 + i as u16, 14)?;
-    }
-    ws.set_row_height(2, 45)?;
-    ws.set_freeze_panes(3, 1)?;
-    ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_repeat_rows(2, 2)?;
-    // The cells findings point at: the worst severity of each.
-    let mut flagged: std::collections::HashMap<(&str, &str, Column), Severity> = Default::default();
-    for f in out
-        .findings
-        .iter()
-        .filter(|f| f.severity <= Severity::Warning)
-    {
-        if let (Some(t), Some(c), Some(col)) = (&f.township, &f.code, f.column) {
-            let e = flagged
-                .entry((t.as_str(), c.as_str(), col))
-                .or_insert(f.severity);
-            *e = (*e).min(f.severity);
-        }
-    }
-    let mut row = 3;
-    for (t_index, township) in out.table.townships.iter().enumerate() {
-        ws.write_string_with_format(row, 0, township, &s.text)?;
-        for (i, (code, _, column, dec)) in cols.iter().enumerate() {
-            let kind = config
-                .indicator(code)
-                .map_or(IndicatorKind::Stock, |x| x.kind);
-            let v = out
-                .table
-                .value(t_index, &crate::facts::wide_name(code, *column, kind));
-            let base = decimals_fmt(s, *dec);
-            let fmt = match flagged.get(&(township.as_str(), code.as_str(), *column)) {
-                Some(sev) if sev.fails_run() => base.clone().set_background_color(ERROR_FILL),
-                Some(_) => base.clone().set_background_color(WARNING_FILL),
-                None => base.clone(),
-            };
-            opt_number(ws, row, 1 + i as u16, v, &fmt)?;
-        }
-        if let Some(rates) = out.aggregates.township_rates.get(township) {
-            for (i, v) in rates.iter().enumerate() {
-                opt_number(ws, row, rate_col0 + i as u16, v.month, &s.rate)?;
-            }
-        }
-        row += 1;
-    }
-    ws.autofilter(2, 0, row.max(3) - 1, (n_cols - 1) as u16)?;
-    for (i, r) in config.rates.iter().enumerate() {
-        if r.unit == "%" && row > 3 {
-            let col = rate_col0 + i as u16;
-            ws.add_conditional_format(3, col, row - 1, col, &over_100(s))?;
-        }
-    }
-    ws.write_string(1, 0, lang.t(
-        "图例：红底 = 有错误或警示，黄底 = 需核实（详见异常清单）；红字 = 比率超过 100%",
-        "Legend: red fill = error or alert, yellow fill = to verify (see Findings); red text = rate over 100%",
-    ))?;
-    Ok(())
-}
-
 /// Fills of cells with findings, and the text colour of rates over 100%.
 pub(super) const ERROR_FILL: &str = "#F8CBAD";
 pub(super) const WARNING_FILL: &str = "#FFF2CC";
 
-fn over_100(s: &Styles) -> ConditionalFormatCell {
+pub(super) fn over_100(s: &Styles) -> ConditionalFormatCell {
     ConditionalFormatCell::new()
         .set_rule(ConditionalFormatCellRule::GreaterThan(100))
         .set_format(s.rate.clone().set_font_color("#C00000").set_bold())
