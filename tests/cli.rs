@@ -9,6 +9,8 @@ use std::process::Command;
 mod bad_builder;
 #[path = "cli/history.rs"]
 mod history;
+#[path = "cli/lang_en.rs"]
+mod lang_en;
 #[path = "cli/mutations.rs"]
 mod mutations;
 #[path = "cli/quality.rs"]
@@ -63,7 +65,12 @@ fn run_month(month: &str, extra: &[&str]) -> Run {
     } else {
         "汇总"
     };
-    let workbook = dir.path().join(format!("安平县_{month}_{suffix}.xlsx"));
+    let county = if extra.contains(&"en") {
+        "Anping County"
+    } else {
+        "安平县"
+    };
+    let workbook = dir.path().join(format!("{county}_{month}_{suffix}.xlsx"));
     assert!(
         workbook.is_file(),
         "no workbook; stdout:\n{stdout}\nstderr:\n{stderr}"
@@ -374,7 +381,8 @@ fn exit_status_and_summary() {
     assert!(run.stdout.contains("R01×"), "{}", run.stdout);
     // One greppable line per finding: file:sheet!cell: RULE severity
     assert!(
-        run.stdout.contains("杏林镇10月.xlsx:表2!E5: R01 error"),
+        run.stdout
+            .contains("杏林镇10月.xlsx:表2!E5: R01 错误 [杏林镇] C01 活产数:"),
         "{}",
         run.stdout
     );

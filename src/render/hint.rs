@@ -14,10 +14,26 @@ pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
     Some(match &f.kind {
         Kind::Check { check, values } => {
             let (expr, must_hold) = config.checks.get(*check)?.expression()?;
-            let mut with_values = expr.to_string();
+            let mut expr = expr.to_string();
+            let mut with_values = expr.clone();
             for (code, v) in values {
-                with_values = with_values.replace(code.as_str(), &format_number(*v));
+                // A rate is computed: shown to two decimals, as in the message.
+                let shown = if (v * 100.0).fract().abs() > 1e-9 {
+                    format!("{v:.2}")
+                } else {
+                    format_number(*v)
+                };
+                with_values = with_values.replace(code.as_str(), &shown);
             }
+            // In English a rate is named by its English name (`Bed occupancy <= 105`).
+            if !zh {
+                for r in &config.rates {
+                    if let Some(en) = &r.name_en {
+                        expr = expr.replace(r.name.get_ref().as_str(), en);
+                    }
+                }
+            }
+            let expr = expr.as_str();
             match (must_hold, zh) {
                 (true, true) => format!("应满足 {expr}，本表为 {with_values}"),
                 (true, false) => format!("{expr} must hold; here {with_values}"),
