@@ -7,6 +7,8 @@ use std::process::Command;
 
 #[path = "cli/bad_builder.rs"]
 mod bad_builder;
+#[path = "cli/failures.rs"]
+mod failures;
 #[path = "cli/history.rs"]
 mod history;
 #[path = "cli/lang_en.rs"]
@@ -461,8 +463,25 @@ fn a_bad_configuration_is_exit_2_with_key_and_line() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "huizong: 错误: 配置文件 {} 第 6 行（rates[0].numerator）有误：未知的指标代码 \"Z9\"\n提示：请按上面指出的行修改配置文件后重新运行",
+            cfg.display()
+        )
+    );
+    let en = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .args(["run", "samples/returns/2026-10", "--lang", "en", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(dir.path())
+        .current_dir(root())
+        .output()
+        .expect("run");
+    assert_eq!(en.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&en.stderr);
     assert!(
-        err.contains("bad.toml:6: rates[0].numerator: unknown indicator code \"Z9\""),
+        err.contains("bad.toml:6: rates[0].numerator: unknown indicator code \"Z9\"\nhint: correct the configuration at that line and run again"),
         "{err}"
     );
 }

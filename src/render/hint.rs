@@ -60,7 +60,8 @@ pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
         Kind::FeedbackWorkbook { .. } => lang
             .t("这是县里发回的退回修改通知；请审核乡镇改好后重新报送的报表", "this is the county's feedback workbook; check the corrected return the township sends back")
             .into(),
-        Kind::Skipped(crate::findings::Skip::NotSpreadsheet) => lang
+        Kind::Skipped(crate::findings::Skip::NotSpreadsheet)
+        | Kind::Unreadable(crate::findings::Unreadable::NotSpreadsheet(_)) => lang
             .t("请给出报表文件（.xlsx、.xls、.et、.ods…）", "give a returned workbook (.xlsx, .xls, .et, .ods…)")
             .into(),
         Kind::NoFormSheet => lang
