@@ -301,7 +301,7 @@ fn write_fill_in(
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     let name = format!(
         "{}_{}_{}.csv",
-        report::safe_file_name(render::county(&config, lang)),
+        report::safe_file_name(render::county(config, lang)),
         outcome.period,
         lang.t("审核说明待填", "explanations_to_fill_in")
     );
