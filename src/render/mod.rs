@@ -194,6 +194,13 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
         }
         Kind::CheckNotEvaluable { check, error } => {
             let id = config.checks.get(*check).map(|c| c.id()).unwrap_or("?");
+            // polars explains itself at length (a plan of the query): its first line says it.
+            let first = error.lines().next().unwrap_or_default();
+            let error = if first.chars().count() > 160 || error.lines().nth(1).is_some() {
+                format!("{}…", first.chars().take(160).collect::<String>())
+            } else {
+                first.to_string()
+            };
             if zh {
                 format!("审核规则 {id} 无法计算（不视为通过）：{error}")
             } else {

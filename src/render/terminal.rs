@@ -196,6 +196,21 @@ mod tests {
     }
 
     #[test]
+    fn a_long_polars_message_is_cut_to_its_first_line() {
+        let config = Config::default_with("县", &[]).expect("config");
+        let error = format!("column not found: X\n{}", "plan ".repeat(400));
+        let f = Finding::new(
+            Kind::CheckNotEvaluable { check: 0, error },
+            Location::default(),
+        );
+        let line = super::super::line(&f, &config, Lang::Zh);
+        assert!(
+            line.ends_with("无法计算（不视为通过）：column not found: X…"),
+            "{line}"
+        );
+    }
+
+    #[test]
     fn every_severity_is_counted() {
         let many: Vec<Finding> = (0..1953).map(outlier).collect();
         assert_eq!(
