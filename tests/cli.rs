@@ -7,8 +7,12 @@ use std::process::Command;
 
 #[path = "cli/bad_builder.rs"]
 mod bad_builder;
+#[path = "cli/failures.rs"]
+mod failures;
 #[path = "cli/history.rs"]
 mod history;
+#[path = "cli/lang_en.rs"]
+mod lang_en;
 #[path = "cli/mutations.rs"]
 mod mutations;
 #[path = "cli/print.rs"]
@@ -65,7 +69,12 @@ fn run_month(month: &str, extra: &[&str]) -> Run {
     } else {
         "汇总"
     };
-    let workbook = dir.path().join(format!("安平县_{month}_{suffix}.xlsx"));
+    let county = if extra.contains(&"en") {
+        "Anping County"
+    } else {
+        "安平县"
+    };
+    let workbook = dir.path().join(format!("{county}_{month}_{suffix}.xlsx"));
     assert!(
         workbook.is_file(),
         "no workbook; stdout:\n{stdout}\nstderr:\n{stderr}"
@@ -376,7 +385,8 @@ fn exit_status_and_summary() {
     assert!(run.stdout.contains("R01×"), "{}", run.stdout);
     // One greppable line per finding: file:sheet!cell: RULE severity
     assert!(
-        run.stdout.contains("杏林镇10月.xlsx:表2!E5: R01 error"),
+        run.stdout
+            .contains("杏林镇10月.xlsx:表2!E5: R01 错误 [杏林镇] C01 活产数:"),
         "{}",
         run.stdout
     );
@@ -455,8 +465,25 @@ fn a_bad_configuration_is_exit_2_with_key_and_line() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "huizong: 错误: 配置文件 {} 第 6 行（rates[0].numerator）有误：未知的指标代码 \"Z9\"\n提示：请按上面指出的行修改配置文件后重新运行",
+            cfg.display()
+        )
+    );
+    let en = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .args(["run", "samples/returns/2026-10", "--lang", "en", "--config"])
+        .arg(&cfg)
+        .arg("--out")
+        .arg(dir.path())
+        .current_dir(root())
+        .output()
+        .expect("run");
+    assert_eq!(en.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&en.stderr);
     assert!(
-        err.contains("bad.toml:6: rates[0].numerator: unknown indicator code \"Z9\""),
+        err.contains("bad.toml:6: rates[0].numerator: unknown indicator code \"Z9\"\nhint: correct the configuration at that line and run again"),
         "{err}"
     );
 }

@@ -119,7 +119,11 @@ fn not_a_file(path: &std::path::Path, lang: Lang) -> render::Failure {
             ),
         ),
         Err(e) => render::Failure::new(
-            format!("{shown}：{}", render::io_words(&e, lang)),
+            format!(
+                "{shown}{}{}",
+                render::colon(lang),
+                render::io_words(&e, lang)
+            ),
             lang.t(
                 "请检查文件名和路径是否写对（含空格的路径请加英文引号）",
                 "check the file's name and path (quote a path with spaces)",

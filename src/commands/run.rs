@@ -63,7 +63,7 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
 
     let name = format!(
         "{}_{}_{}.xlsx",
-        report::safe_file_name(&config.county),
+        report::safe_file_name(render::county(&config, lang)),
         outcome.period,
         lang.t("汇总", "summary")
     );
@@ -301,7 +301,7 @@ fn write_fill_in(
     let bytes = w.into_inner().map_err(|e| e.to_string())?;
     let name = format!(
         "{}_{}_{}.csv",
-        report::safe_file_name(&config.county),
+        report::safe_file_name(render::county(config, lang)),
         outcome.period,
         lang.t("审核说明待填", "explanations_to_fill_in")
     );

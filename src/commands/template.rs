@@ -107,7 +107,11 @@ fn previous_figures(
     );
     let text = std::fs::read_to_string(path).map_err(|e| {
         Failure::new(
-            format!("{shown}：{}", huizong::render::io_words(&e, lang)),
+            format!(
+                "{shown}{}{}",
+                huizong::render::colon(lang),
+                huizong::render::io_words(&e, lang)
+            ),
             hint,
         )
     })?;

@@ -153,8 +153,9 @@ fn folder(d: &DiscoverError, lang: Lang) -> Failure {
     };
     Failure::new(
         format!(
-            "{} {path}：{}",
+            "{} {path}{}{}",
             lang.t("无法打开文件夹", "cannot list folder"),
+            super::colon(lang),
             io_words(&d.source, lang)
         ),
         hint,
@@ -169,7 +170,7 @@ fn config(c: &ConfigError, lang: Lang) -> Failure {
     );
     match c {
         ConfigError::Io { path, source } => Failure::new(
-            format!("{} {path}：{}", lang.t("无法读取配置文件", "cannot read configuration"), io_words(source, lang)),
+            format!("{} {path}{}{}", lang.t("无法读取配置文件", "cannot read configuration"), super::colon(lang), io_words(source, lang)),
             lang.t("请检查 --config 给出的路径", "check the path given to --config"),
         ),
         ConfigError::Syntax { origin, line, message } => Failure::new(

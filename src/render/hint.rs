@@ -37,10 +37,26 @@ pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
     Some(match &f.kind {
         Kind::Check { check, values } => {
             let (expr, must_hold) = config.checks.get(*check)?.expression()?;
-            let mut with_values = expr.to_string();
+            let mut expr = expr.to_string();
+            let mut with_values = expr.clone();
             for (code, v) in values {
-                with_values = with_values.replace(code.as_str(), &format_number(*v));
+                // A rate is computed: shown to two decimals, as in the message.
+                let shown = if (v * 100.0).fract().abs() > 1e-9 {
+                    format!("{v:.2}")
+                } else {
+                    format_number(*v)
+                };
+                with_values = with_values.replace(code.as_str(), &shown);
             }
+            // In English a rate is named by its English name (`Bed occupancy <= 105`).
+            if !zh {
+                for r in &config.rates {
+                    if let Some(en) = &r.name_en {
+                        expr = expr.replace(r.name.get_ref().as_str(), en);
+                    }
+                }
+            }
+            let expr = expr.as_str();
             match (must_hold, zh) {
                 (true, true) => format!("应满足 {expr}，本表为 {with_values}"),
                 (true, false) => format!("{expr} must hold; here {with_values}"),
@@ -67,7 +83,8 @@ pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
         Kind::FeedbackWorkbook { .. } => lang
             .t("这是县里发回的退回修改通知；请审核乡镇改好后重新报送的报表", "this is the county's feedback workbook; check the corrected return the township sends back")
             .into(),
-        Kind::Skipped(crate::findings::Skip::NotSpreadsheet) => lang
+        Kind::Skipped(crate::findings::Skip::NotSpreadsheet)
+        | Kind::Unreadable(crate::findings::Unreadable::NotSpreadsheet(_)) => lang
             .t("请给出报表文件（.xlsx、.xls、.et、.ods…）", "give a returned workbook (.xlsx, .xls, .et, .ods…)")
             .into(),
         Kind::NoFormSheet => lang

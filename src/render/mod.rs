@@ -7,6 +7,9 @@ mod hint;
 mod months;
 pub mod terminal;
 mod unreadable;
+mod words;
+
+pub use words::{bracketed, colon, county, form_name, unit};
 
 pub use months::{review, review_state};
 
@@ -83,7 +86,10 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
                 ReadHow::FullWidth => lang.t("全角数字", "full-width digits"),
                 ReadHow::Thousands => lang.t("带千分位分隔符", "with thousands separators"),
                 ReadHow::UnitSuffix => lang.t("数字后带单位", "a unit after the number"),
-                ReadHow::Wan => lang.t("带“万”字，已乘以 10000", "with 万, multiplied by 10,000"),
+                ReadHow::Wan => lang.t(
+                    "带“万”字，已乘以 10000",
+                    "with wan (ten thousand), multiplied by 10,000",
+                ),
                 ReadHow::ZeroWord => lang.t("以符号或文字代替 0", "a dash or word typed for zero"),
                 ReadHow::FormulaResult => lang.t(
                     "公式，取其保存的结果",
@@ -188,6 +194,13 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
         }
         Kind::CheckNotEvaluable { check, error } => {
             let id = config.checks.get(*check).map(|c| c.id()).unwrap_or("?");
+            // polars explains itself at length (a plan of the query): its first line says it.
+            let first = error.lines().next().unwrap_or_default();
+            let error = if first.chars().count() > 160 || error.lines().nth(1).is_some() {
+                format!("{}…", first.chars().take(160).collect::<String>())
+            } else {
+                first.to_string()
+            };
             if zh {
                 format!("审核规则 {id} 无法计算（不视为通过）：{error}")
             } else {
@@ -271,7 +284,8 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
                 format!("工作表{h}也含本表指标（报告期 {p}），未使用；使用的是 {used}")
             } else {
                 format!(
-                    "this sheet{h} also holds the form (period {p}) and was not used; used: {used}"
+                    "this sheet{h} also holds the form (period {p}) and was not used; used: {}",
+                    used.replace('、', ", ")
                 )
             }
         }

@@ -90,7 +90,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -193,6 +193,21 @@ mod tests {
         );
         let all = finding_lines(&refs, &config, Lang::Zh, Listing { all: true, ..how });
         assert_eq!(all.len(), 1540);
+    }
+
+    #[test]
+    fn a_long_polars_message_is_cut_to_its_first_line() {
+        let config = Config::default_with("县", &[]).expect("config");
+        let error = format!("column not found: X\n{}", "plan ".repeat(400));
+        let f = Finding::new(
+            Kind::CheckNotEvaluable { check: 0, error },
+            Location::default(),
+        );
+        let line = super::super::line(&f, &config, Lang::Zh);
+        assert!(
+            line.ends_with("无法计算（不视为通过）：column not found: X…"),
+            "{line}"
+        );
     }
 
     #[test]

@@ -139,7 +139,7 @@ fn indicators_as_rows(
             ws.write_string_with_format(row, 1, &name, &s.wrap)?;
             super::xlsx::fit_row_height(ws, row, [(name.as_str(), widths[1])])?;
             ws.write_string_with_format(row, 2, render::column(*column, lang), &s.text)?;
-            ws.write_string_with_format(row, 3, &ind.unit, &s.text)?;
+            ws.write_string_with_format(row, 3, render::unit(&ind.unit, lang), &s.text)?;
             let name = crate::facts::wide_name(ind.code(), *column, ind.kind);
             let base = decimals_fmt(s, ind.decimals);
             for (t, township) in townships.iter().enumerate() {
@@ -176,7 +176,7 @@ fn indicators_as_rows(
             ws.write_string_with_format(row, 1, &name, &s.wrap)?;
             super::xlsx::fit_row_height(ws, row, [(name.as_str(), widths[1])])?;
             ws.write_string_with_format(row, 2, render::column(column, lang), &s.text)?;
-            ws.write_string_with_format(row, 3, &r.unit, &s.text)?;
+            ws.write_string_with_format(row, 3, render::unit(&r.unit, lang), &s.text)?;
             for (t, township) in townships.iter().enumerate() {
                 let v = of_township(township).and_then(pick);
                 opt_number(ws, row, first_township + t as u16, v, &s.rate)?;
@@ -240,7 +240,11 @@ fn townships_as_rows(
     }
     let rate_col0 = 1 + cols.len() as u16;
     for (i, r) in config.rates.iter().enumerate() {
-        let head = format!("{}（{}）", rate_name(r, lang), r.unit);
+        let head = format!(
+            "{}{}",
+            rate_name(r, lang),
+            render::bracketed(&render::unit(&r.unit, lang), lang)
+        );
         ws.write_string_with_format(HEADER_ROW, rate_col0 + i as u16, head, &s.header)?;
         ws.set_column_width(rate_col0 + i as u16, 14)?;
     }

@@ -2,6 +2,7 @@
 //! configuration marks `chart = true`, a bar per township with the county rate as a line, over
 //! small data tables on the same sheet.
 
+use crate::render;
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
 use super::xlsx::{county_title, Styles};
@@ -91,7 +92,10 @@ pub(super) fn charts(
             .set_name(name.as_str())
             .set_categories((sheet, first, 0, last, 0))
             .set_values((sheet, first, col, last, col));
-        let chart_title = format!("{name}（{}）", config.rates[*i].unit);
+        let chart_title = format!(
+            "{name}{}",
+            render::bracketed(&render::unit(&config.rates[*i].unit, lang), lang)
+        );
         bars.title().set_name(&chart_title);
         bars.y_axis().set_num_format("0");
         let mut line = Chart::new(ChartType::Line);
@@ -187,10 +191,16 @@ fn timeliness(
         .set_categories((sheet, 3, col, 6, col))
         .set_values((sheet, 3, col + 1, 6, col + 1));
     let heading = format!(
-        "{}（{}{}）",
+        "{}{}",
         lang.t("报表报送情况", "Returns received"),
-        lang.t("截止日：次月", "due: day "),
-        config.form.deadline_day
+        render::bracketed(
+            &format!(
+                "{}{}",
+                lang.t("截止日：次月", "due: day "),
+                config.form.deadline_day
+            ),
+            lang
+        )
     );
     chart.title().set_name(&heading);
     chart.legend().set_hidden();

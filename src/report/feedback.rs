@@ -147,9 +147,10 @@ fn list_sheet(
         ws,
         s,
         &format!(
-            "{}{}（{township}，{period}）",
-            config.county,
-            lang.t("报表退回修改通知", " returned for correction")
+            "{}{}{}",
+            render::county(config, lang),
+            lang.t("报表退回修改通知", " returned for correction"),
+            render::bracketed(&format!("{township}{}{period}", lang.t("，", ", ")), lang)
         ),
         8,
     )?;
@@ -195,7 +196,10 @@ fn list_sheet(
             .code
             .as_deref()
             .and_then(|c| config.indicator(c))
-            .map(|ind| format!("{} {}", ind.code(), ind.name))
+            .map(|ind| match (lang, &ind.name_en) {
+                (Lang::En, Some(en)) => format!("{} {en}", ind.code()),
+                _ => format!("{} {}", ind.code(), ind.name),
+            })
             .unwrap_or_default();
         let cells = [
             (i + 1).to_string(),
@@ -204,9 +208,10 @@ fn list_sheet(
             name,
             f.typed.clone().unwrap_or_default(),
             format!(
-                "{} {}：{}",
+                "{} {}{}{}",
                 render::severity(f.severity, lang),
                 f.rule,
+                render::colon(lang),
                 render::message(f, config, lang)
             ),
             render::township_hint(f, config, lang).unwrap_or_default(),

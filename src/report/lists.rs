@@ -48,10 +48,12 @@ pub(super) fn anomalies(
         1,
         0,
         format!(
-            "{}：{}    {}：{}",
+            "{}{}{}    {}{}{}",
             lang.t("共", "Findings"),
+            render::colon(lang),
             out.findings.len(),
             lang.t("错误与警示", "errors and alerts"),
+            render::colon(lang),
             errors
         ),
     )?;

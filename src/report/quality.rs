@@ -241,7 +241,12 @@ pub(super) fn finding_counts(
     ws.write_string(
         1,
         0,
-        format!("{}：{}", lang.t("共", "Findings"), out.findings.len()),
+        format!(
+            "{}{}{}",
+            lang.t("共", "Findings"),
+            render::colon(lang),
+            out.findings.len()
+        ),
     )?;
     let severities: Vec<&str> = SEVERITIES
         .iter()

@@ -1,6 +1,7 @@
 //! The 趋势 sheet: the county's rates month by month, from the history store, as a table and
 //! a line chart of the rates the configuration marks `chart = true`.
 
+use crate::render;
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
 use super::xlsx::{county_title, headers, Styles};
@@ -55,7 +56,10 @@ pub(super) fn trend(
         } else {
             r.name.get_ref().clone()
         };
-        heads.push(format!("{name}（{}）", r.unit));
+        heads.push(format!(
+            "{name}{}",
+            render::bracketed(&render::unit(&r.unit, lang), lang)
+        ));
         widths.push(12.0);
     }
     let heads: Vec<&str> = heads.iter().map(String::as_str).collect();

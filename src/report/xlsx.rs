@@ -137,7 +137,8 @@ pub(super) fn note_row(
     fit_row_height(ws, row, [(text, widths.iter().sum::<f64>())])
 }
 
-/// A sheet's title: `安平县<what>（2026-10）`.
+/// A sheet's title: `安平县<what>（2026-10）`; an English `what` comes with its leading space
+/// (` findings`), and then the title is `Anping County findings (2026-10)`.
 pub(super) fn county_title(
     ws: &mut Worksheet,
     s: &Styles,
@@ -149,7 +150,18 @@ pub(super) fn county_title(
     title(
         ws,
         s,
-        &format!("{}{what}（{period}）", config.county),
+        &{
+            let lang = if what.starts_with(' ') {
+                Lang::En
+            } else {
+                Lang::Zh
+            };
+            format!(
+                "{}{what}{}",
+                render::county(config, lang),
+                render::bracketed(&period.to_string(), lang)
+            )
+        },
         width,
     )
 }
@@ -223,7 +235,7 @@ pub fn county_workbook(
     wb.set_properties(
         &DocProperties::new()
             .set_creation_datetime(&stamp)
-            .set_title(format!("{} {}", config.county, out.period)),
+            .set_title(format!("{} {}", render::county(config, lang), out.period)),
     );
     let s = Styles::new();
     let links = returns_folder.and_then(|f| super::Links::new(f, out));
@@ -258,11 +270,12 @@ fn summary(
         ws,
         s,
         &format!(
-            "{}{}{}（{}）",
-            config.county,
-            config.form.name,
+            "{}{}{}{}{}",
+            render::county(config, lang),
+            lang.t("", " "),
+            render::form_name(config, lang),
             lang.t("汇总表", " summary"),
-            out.period
+            render::bracketed(&out.period.to_string(), lang)
         ),
         6,
     )?;
@@ -270,10 +283,12 @@ fn summary(
         1,
         0,
         format!(
-            "{}：{}    {}：{} / {}",
+            "{}{}{}    {}{}{} / {}",
             lang.t("报告期", "Period"),
+            render::colon(lang),
             out.period,
             lang.t("已汇总乡镇", "Townships counted"),
+            render::colon(lang),
             counted,
             config.townships.len()
         ),
@@ -296,7 +311,7 @@ fn summary(
         };
         ws.write_string_with_format(row, 0, ind.code(), &s.text)?;
         ws.write_string_with_format(row, 1, name, &s.text)?;
-        ws.write_string_with_format(row, 2, &ind.unit, &s.text)?;
+        ws.write_string_with_format(row, 2, render::unit(&ind.unit, lang), &s.text)?;
         opt_number(ws, row, 3, t.month, decimals_fmt(s, ind.decimals))?;
         if ind.kind == IndicatorKind::Flow {
             opt_number(ws, row, 4, t.ytd, decimals_fmt(s, ind.decimals))?;
@@ -349,7 +364,7 @@ fn summary(
             ),
             &s.text,
         )?;
-        ws.write_string_with_format(row, 2, &r.unit, &s.text)?;
+        ws.write_string_with_format(row, 2, render::unit(&r.unit, lang), &s.text)?;
         opt_number(ws, row, 3, v.month, &s.rate)?;
         opt_number(ws, row, 4, v.ytd, &s.rate)?;
         if r.unit == "%" {

@@ -123,7 +123,7 @@ fn check_reads_the_history_for_the_cross_month_rules() {
         .to_string();
     let (_, text) = huizong(&["check", &liuhe, "--config", &c, "--history", &hs]);
     assert!(
-        text.contains("柳河镇_2026年10月.xlsx:表1!E23: R15 warning")
+        text.contains("柳河镇_2026年10月.xlsx:表1!E23: R15 核实 [柳河镇] B09")
             && text.contains("上月 13 个其他乡镇"),
         "B09 typed 2063 for 206.3:\n{text}"
     );
