@@ -403,12 +403,32 @@ fn json_agrees_with_the_workbook() {
             }
         }
     }
-    let findings = sheet(&run.workbook, "异常清单");
-    let n_rows = findings
-        .rows()
-        .skip(4)
-        .filter(|r| r.iter().any(|c| !c.is_empty()))
-        .count();
+    // The findings to act on, and the notes on a sheet of their own.
+    let n_rows: usize = ["异常清单", "读取记录"]
+        .iter()
+        .map(|name| {
+            sheet(&run.workbook, name)
+                .rows()
+                .skip(4)
+                .filter(|r| r.iter().any(|c| !c.is_empty()))
+                .count()
+        })
+        .sum();
+    let notes = sheet(&run.workbook, "读取记录");
+    assert!(
+        notes
+            .rows()
+            .skip(4)
+            .all(|r| r.first().is_some_and(|c| c.to_string() == "记录")),
+        "读取记录 holds notes only"
+    );
+    assert!(
+        !sheet(&run.workbook, "异常清单")
+            .rows()
+            .skip(4)
+            .any(|r| r.first().is_some_and(|c| c.to_string() == "记录")),
+        "异常清单 holds no notes"
+    );
     assert_eq!(
         Some(n_rows),
         run.json["anomalies"].as_array().map(|a| a.len())
@@ -444,7 +464,8 @@ fn english_outputs() {
             "Data quality",
             "Finding counts",
             "Corrections between copies",
-            "Trend"
+            "Trend",
+            "Notes"
         ]
     );
     assert!(run.stdout.contains("period: 2026-10"), "{}", run.stdout);

@@ -20,43 +20,68 @@ pub(super) fn filed_text((date, from): (crate::model::Date, DateFrom), lang: Lan
     }
 }
 
+/// The findings to act on (异常清单) or the notes kept for the record (读取记录).
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum List {
+    Findings,
+    Notes,
+}
+
 /// One row a finding, by severity then township; each linked to its cell in the return, with
-/// the explanation (审核说明) and what became of it.
+/// the explanation (审核说明) and what became of it. Notes (how a value was read, files
+/// skipped) go to a sheet of their own, so that the list a statistician prints and works
+/// through holds only what needs a decision.
 pub(super) fn anomalies(
     ws: &mut Worksheet,
     out: &RunOutcome,
     config: &Config,
     lang: Lang,
     s: &Styles,
-    links: Option<&Links>,
+    (links, list): (Option<&Links>, List),
 ) -> Result<(), XlsxError> {
-    ws.set_name(lang.t("异常清单", "Findings"))?;
-    county_title(
-        ws,
-        s,
-        config,
-        out.period,
-        lang.t("审核异常清单", " findings"),
-        13,
-    )?;
-    let errors = out
+    let is_note = |f: &&crate::model::Finding| f.severity == Severity::Note;
+    let listed: Vec<&crate::model::Finding> = out
         .findings
         .iter()
-        .filter(|f| f.severity.fails_run())
-        .count();
-    ws.write_string(
-        1,
-        0,
-        format!(
-            "{}{}{}    {}{}{}",
-            lang.t("共", "Findings"),
-            render::colon(lang),
-            out.findings.len(),
-            lang.t("错误与警示", "errors and alerts"),
-            render::colon(lang),
-            errors
+        .filter(|f| is_note(f) == (list == List::Notes))
+        .collect();
+    let errors = listed.iter().filter(|f| f.severity.fails_run()).count();
+    let (name, title, count) = match list {
+        List::Findings => (
+            lang.t("异常清单", "Findings"),
+            lang.t("审核异常清单", " findings"),
+            format!(
+                "{}{}{}    {}{}{}    {}",
+                lang.t("共", "Findings"),
+                render::colon(lang),
+                listed.len(),
+                lang.t("错误与警示", "errors and alerts"),
+                render::colon(lang),
+                errors,
+                lang.t(
+                    "（数值读取与跳过文件的记录见“读取记录”）",
+                    "(how values were read and files skipped: see Notes)"
+                )
+            ),
         ),
-    )?;
+        List::Notes => (
+            lang.t("读取记录", "Notes"),
+            lang.t("数值读取记录", " notes"),
+            format!(
+                "{}{}{}    {}",
+                lang.t("共", "Notes"),
+                render::colon(lang),
+                listed.len(),
+                lang.t(
+                    "记录数值如何读取、哪些文件被跳过，供核对，无需处理。",
+                    "How values were read and which files were skipped, for the record; nothing to do."
+                )
+            ),
+        ),
+    };
+    ws.set_name(name)?;
+    county_title(ws, s, config, out.period, title, 13)?;
+    ws.write_string(1, 0, count)?;
     let h = [
         lang.t("严重程度", "Severity"),
         lang.t("规则", "Rule"),
@@ -83,7 +108,7 @@ pub(super) fn anomalies(
     )?;
     // Narrow columns with long text wrapped: the sheet prints on A4 at a readable size.
     // Severity, then township (errors and warnings first); the run's order within (stable sort).
-    let mut findings: Vec<&crate::model::Finding> = out.findings.iter().collect();
+    let mut findings = listed;
     findings.sort_by(|a, b| (a.severity, &a.township).cmp(&(b.severity, &b.township)));
     let mut row = 4;
     let mut linked = 0;

@@ -241,7 +241,8 @@ pub fn county_workbook(
     let links = returns_folder.and_then(|f| super::Links::new(f, out));
     summary(wb.add_worksheet(), out, config, lang, &s)?;
     super::by_township::by_township(wb.add_worksheet(), out, config, lang, &s)?;
-    lists::anomalies(wb.add_worksheet(), out, config, lang, &s, links.as_ref())?;
+    let findings = (links.as_ref(), lists::List::Findings);
+    lists::anomalies(wb.add_worksheet(), out, config, lang, &s, findings)?;
     lists::returns(wb.add_worksheet(), out, config, lang, &s)?;
     super::charts::charts(wb.add_worksheet(), out, config, lang, &s)?;
     super::quality::data_quality(wb.add_worksheet(), out, config, lang, &s)?;
@@ -249,6 +250,9 @@ pub fn county_workbook(
     super::diffs::corrections(wb.add_worksheet(), out, config, lang, &s, links.as_ref())?;
     let trend = crate::aggregate::trend(&out.past, &out.aggregates, out.period, config);
     super::trend::trend(wb.add_worksheet(), out, config, lang, &s, &trend)?;
+    // Notes last: kept for the record, not worked through (see `lists::anomalies`).
+    let notes = (links.as_ref(), lists::List::Notes);
+    lists::anomalies(wb.add_worksheet(), out, config, lang, &s, notes)?;
     wb.save_to_buffer()
 }
 
