@@ -54,9 +54,10 @@ pub enum Unreadable {
     Io(String),
     Empty,
     TooLarge(u64),
-    /// Over a cap (size, inflation, cells, sheets): a zip bomb or a file that is not a return.
-    OverCap(String),
-    NotSpreadsheet(String),
+    /// Over a cap (size, inflation, cells, sheets, time…): a zip bomb, a file too costly to
+    /// read, or a file that is not a return.
+    OverCap(crate::read::Cap),
+    NotSpreadsheet(crate::read::NotSheet),
     Encrypted,
     Damaged(String),
 }

@@ -7,7 +7,7 @@ use calamine::{
     open_workbook_from_rs, Data, DataRef, Ods, Range, Reader, SheetVisible, Xls, Xlsb, Xlsx,
 };
 
-use super::{Format, Limits, RawCell, RawValue, ReadError, SheetGrid, MAX_COLS, MAX_ROWS};
+use super::{Budget, Cap, Format, RawCell, RawValue, ReadError, SheetGrid, MAX_COLS, MAX_ROWS};
 use crate::model::CellRef;
 
 fn corrupt(e: impl std::fmt::Display) -> ReadError {
@@ -23,17 +23,21 @@ fn corrupt(e: impl std::fmt::Display) -> ReadError {
 pub fn read_sheets(
     bytes: &[u8],
     format: Format,
-    limits: &Limits,
+    budget: &mut Budget,
 ) -> Result<Vec<SheetGrid>, ReadError> {
     let rs = Cursor::new(bytes);
     match format {
-        Format::Xlsx => read_xlsx(open_workbook_from_rs(rs).map_err(corrupt)?, limits),
+        Format::Xlsx => read_xlsx(open_workbook_from_rs(rs).map_err(corrupt)?, budget),
         Format::Xls => {
             let mut wb: Xls<_> = open_workbook_from_rs(rs).map_err(corrupt)?;
             let names = visible_names(&wb);
             let mut out = Vec::new();
             for (name, hidden) in names {
+                budget.check_time()?;
                 let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+                if merges.len() as u64 > budget.limits.max_merges {
+                    return Err(ReadError::OverCap(Cap::Merges(budget.limits.max_merges)));
+                }
                 let mut grid = ranged(&mut wb, &name, hidden)?;
                 grid.merges = merges.iter().map(dims).collect();
                 grid.merges_loaded = true;
@@ -43,20 +47,31 @@ pub fn read_sheets(
         }
         Format::Ods => {
             let mut wb: Ods<_> = open_workbook_from_rs(rs).map_err(corrupt)?;
-            visible_names(&wb)
-                .into_iter()
-                .map(|(name, hidden)| ranged(&mut wb, &name, hidden))
-                .collect()
+            ranged_sheets(&mut wb, budget)
         }
         Format::Html | Format::SpreadsheetMl | Format::Delimited => Ok(Vec::new()),
         Format::Xlsb => {
             let mut wb: Xlsb<_> = open_workbook_from_rs(rs).map_err(corrupt)?;
-            visible_names(&wb)
-                .into_iter()
-                .map(|(name, hidden)| ranged(&mut wb, &name, hidden))
-                .collect()
+            ranged_sheets(&mut wb, budget)
         }
     }
+}
+
+/// Every worksheet through calamine's ranges, the clock looked at between sheets (the guards
+/// have bounded each sheet's cells before calamine was called).
+fn ranged_sheets<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(
+    wb: &mut R,
+    budget: &Budget,
+) -> Result<Vec<SheetGrid>, ReadError>
+where
+    R::Error: std::fmt::Display,
+{
+    let mut out = Vec::new();
+    for (name, hidden) in visible_names(wb) {
+        budget.check_time()?;
+        out.push(ranged(wb, &name, hidden)?);
+    }
+    Ok(out)
 }
 
 fn dims(d: &calamine::Dimensions) -> (CellRef, CellRef) {
@@ -75,11 +90,15 @@ fn visible_names<RS: std::io::Read + std::io::Seek, R: Reader<RS>>(wb: &R) -> Ve
         .collect()
 }
 
-fn read_xlsx(mut wb: Xlsx<Cursor<&[u8]>>, limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
+fn read_xlsx(
+    mut wb: Xlsx<Cursor<&[u8]>>,
+    budget: &mut Budget,
+) -> Result<Vec<SheetGrid>, ReadError> {
+    let limits = budget.limits;
     let mut out = Vec::new();
     let names = visible_names(&wb);
     if names.len() > limits.max_sheets {
-        return Err(ReadError::OverCap(format!("{} sheets", names.len())));
+        return Err(ReadError::OverCap(Cap::Sheets(limits.max_sheets as u64)));
     }
     for (name, hidden) in names {
         // Merged regions need a second pass over the sheet: read on demand (load_merges).
@@ -92,11 +111,9 @@ fn read_xlsx(mut wb: Xlsx<Cursor<&[u8]>>, limits: &Limits) -> Result<Vec<SheetGr
         let mut count: u64 = 0;
         while let Some(cell) = reader.next_cell_with_formula().map_err(corrupt)? {
             count += 1;
+            budget.step()?;
             if count > limits.max_cells {
-                return Err(ReadError::OverCap(format!(
-                    "sheet {name}: more than {} cells",
-                    limits.max_cells
-                )));
+                return Err(ReadError::OverCap(Cap::Cells(limits.max_cells)));
             }
             let (row, col) = cell.pos;
             let value = from_ref(&cell.value);

@@ -4,17 +4,14 @@
 
 use std::io::{Cursor, Read};
 
-use super::{Limits, ReadError};
+use super::{Cap, Limits, ReadError};
 
 /// A zip package's declared sizes against the caps (a zip bomb is refused here).
 pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
     if archive.len() > 10_000 {
-        return Err(ReadError::OverCap(format!(
-            "{} parts in the package",
-            archive.len()
-        )));
+        return Err(ReadError::OverCap(Cap::Parts(archive.len() as u64)));
     }
     let mut total: u64 = 0;
     for i in 0..archive.len() {
@@ -24,19 +21,14 @@ pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
         let (size, packed) = (entry.size(), entry.compressed_size().max(1));
         total = total.saturating_add(size);
         if size > 1024 * 1024 && size / packed > limits.max_ratio {
-            return Err(ReadError::OverCap(format!(
-                "part {} inflates {}× ({} MB)",
-                entry.name().unwrap_or_default(),
-                size / packed,
-                size / (1024 * 1024)
-            )));
+            return Err(ReadError::OverCap(Cap::Inflation {
+                ratio: size / packed,
+                mb: size / (1024 * 1024),
+            }));
         }
     }
     if total > limits.max_uncompressed_bytes() {
-        return Err(ReadError::OverCap(format!(
-            "{} MB uncompressed",
-            total / (1024 * 1024)
-        )));
+        return Err(ReadError::OverCap(Cap::Uncompressed(total / (1024 * 1024))));
     }
     Ok(())
 }
@@ -52,7 +44,7 @@ pub fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
         .into_iter()
         .find(|n| file.is_stream(n))
-        .ok_or_else(|| ReadError::NotSpreadsheet("an OLE2 file without a workbook".into()))?;
+        .ok_or_else(|| ReadError::NotSpreadsheet(super::NotSheet::Ole2WithoutWorkbook))?;
     let mut stream = Vec::new();
     file.open_stream(name)
         .and_then(|mut s| s.read_to_end(&mut stream))
@@ -165,15 +157,12 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
     starts.sort_unstable();
     starts.dedup();
     if starts.len() > limits.max_sheets {
-        return Err(ReadError::OverCap(format!("{} sheets", starts.len())));
+        return Err(ReadError::OverCap(Cap::Sheets(limits.max_sheets as u64)));
     }
     for start in starts {
         let extent = sheet_extent(stream, start, limits)?;
         if extent.cells() > limits.max_cells {
-            return Err(ReadError::OverCap(format!(
-                "a sheet spanning {} cells",
-                extent.cells()
-            )));
+            return Err(ReadError::OverCap(Cap::Cells(limits.max_cells)));
         }
     }
     Ok(())
@@ -219,10 +208,7 @@ pub fn check_ods(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
             "table:table" => {
                 tables += 1;
                 if tables > limits.max_sheets {
-                    return Err(ReadError::OverCap(format!(
-                        "more than {} sheets",
-                        limits.max_sheets
-                    )));
+                    return Err(ReadError::OverCap(Cap::Sheets(limits.max_sheets as u64)));
                 }
                 (row, extent) = (0, Extent::default());
             }
@@ -251,10 +237,7 @@ pub fn check_ods(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
             _ => {}
         }
         if extent.cells() > limits.max_cells {
-            return Err(ReadError::OverCap(format!(
-                "a sheet spanning {} cells",
-                extent.cells()
-            )));
+            return Err(ReadError::OverCap(Cap::Cells(limits.max_cells)));
         }
     }
     Ok(())

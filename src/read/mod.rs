@@ -6,17 +6,20 @@
 //! kept as typed, with its formula text. After this stage nobody knows the file format.
 
 mod cells;
+mod delimited;
 mod guards;
+mod html;
 mod limits;
 mod sniff;
+mod spreadsheetml;
 mod text_formats;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::model::CellRef;
-pub use limits::Limits;
-pub use sniff::Format;
+pub use limits::{Budget, Cap, Limits};
+pub use sniff::{Format, NotSheet};
 
 /// Rows and columns of a sheet that are kept: a form fits well inside.
 pub const MAX_ROWS: u32 = 2_000;
@@ -140,10 +143,10 @@ pub enum ReadError {
     Empty,
     #[error("file too large ({0} bytes)")]
     TooLarge(u64),
-    #[error("over a cap: {0}")]
-    OverCap(String),
-    #[error("not a spreadsheet ({0})")]
-    NotSpreadsheet(String),
+    #[error("over a cap: {0:?}")]
+    OverCap(Cap),
+    #[error("not a spreadsheet ({0:?})")]
+    NotSpreadsheet(NotSheet),
     #[error("the workbook is password protected")]
     Encrypted,
     #[error("damaged or unsupported workbook: {0}")]
@@ -190,6 +193,8 @@ fn read_unowned(bytes: &[u8], ext: Option<&str>, limits: &Limits) -> Result<Work
     if bytes.len() as u64 > limits.max_file_bytes() {
         return Err(ReadError::TooLarge(bytes.len() as u64));
     }
+    // The budget starts before anything is parsed: sniffing and the guards count too.
+    let mut budget = Budget::new(limits);
     let format = sniff::sniff(bytes)?;
     match format {
         Format::Xlsx | Format::Xlsb => guards::check_zip(bytes, limits)?,
@@ -203,19 +208,37 @@ fn read_unowned(bytes: &[u8], ext: Option<&str>, limits: &Limits) -> Result<Work
     let extension_mismatch = ext
         .filter(|e| !format.accepts_extension(e))
         .map(str::to_string);
-    // calamine can panic on some malformed inputs; a panic in one file must not end the run.
-    let read = || match format {
-        Format::Html => text_formats::read_html(bytes, limits),
-        Format::Delimited => text_formats::read_delimited(bytes, limits),
-        Format::SpreadsheetMl => text_formats::read_spreadsheetml(bytes, limits),
-        _ => cells::read_sheets(bytes, format, limits),
-    };
-    let sheets = std::panic::catch_unwind(read)
-        .map_err(|_| ReadError::Corrupt("the reader failed on this file".into()))??;
+    let sheets = read_within(bytes, format, &mut budget)?;
     Ok(Workbook {
         format,
         extension_mismatch,
         source: None,
         sheets,
     })
+}
+
+/// Reads `bytes` as `format`, without sniffing or the package guards: the readers' own caps and
+/// the time budget only. For the fuzz targets (`fuzz/`), which aim at one reader each.
+pub fn read_as(bytes: &[u8], format: Format, limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
+    read_within(bytes, format, &mut Budget::new(limits))
+}
+
+fn read_within(
+    bytes: &[u8],
+    format: Format,
+    budget: &mut Budget,
+) -> Result<Vec<SheetGrid>, ReadError> {
+    budget.check_time()?;
+    // calamine can panic on some malformed inputs; a panic in one file must not end the run.
+    let read = || match format {
+        Format::Html | Format::Delimited | Format::SpreadsheetMl => {
+            text_formats::read_text(bytes, format, budget)
+        }
+        _ => cells::read_sheets(bytes, format, budget),
+    };
+    let sheets = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
+        .map_err(|_| ReadError::Corrupt("the reader failed on this file".into()))??;
+    // Whatever a reader could not look into (calamine's own work) is judged when it is done.
+    budget.check_time()?;
+    Ok(sheets)
 }

@@ -3,6 +3,18 @@
 use super::ReadError;
 use std::io::Cursor;
 
+/// What a file that is not a spreadsheet turned out to be: data only, words in `render`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotSheet {
+    WordDocument,
+    ZipArchive,
+    Xml,
+    Text,
+    /// An OLE2 (old Office) file without a workbook stream.
+    Ole2WithoutWorkbook,
+    Unknown,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Xlsx,
@@ -63,7 +75,7 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
         return Ok(Format::Html);
     }
     if head.starts_with("<?xml") || head.starts_with('<') {
-        return Err(ReadError::NotSpreadsheet("an XML file".into()));
+        return Err(ReadError::NotSpreadsheet(NotSheet::Xml));
     }
     // Text: no control bytes but line ends and tabs.
     let sample = &bytes[..bytes.len().min(4096)];
@@ -79,11 +91,11 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
         return Ok(Format::Delimited);
     }
     let what = if texty {
-        "a text file"
+        NotSheet::Text
     } else {
-        "unknown content"
+        NotSheet::Unknown
     };
-    Err(ReadError::NotSpreadsheet(what.into()))
+    Err(ReadError::NotSpreadsheet(what))
 }
 
 fn zip_format(bytes: &[u8]) -> Result<Format, ReadError> {
@@ -102,9 +114,9 @@ fn zip_format(bytes: &[u8]) -> Result<Format, ReadError> {
     } else if has("content.xml") {
         Ok(Format::Ods)
     } else if has("word/document.xml") {
-        Err(ReadError::NotSpreadsheet("a Word document".into()))
+        Err(ReadError::NotSpreadsheet(NotSheet::WordDocument))
     } else {
-        Err(ReadError::NotSpreadsheet("a zip archive".into()))
+        Err(ReadError::NotSpreadsheet(NotSheet::ZipArchive))
     }
 }
 

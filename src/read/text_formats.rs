@@ -1,17 +1,35 @@
 //! The disguised exports of hospital and government systems, read like any workbook: HTML
-//! tables and CSV/text (UTF-8 or GBK/GB18030, detected) saved as `.xls`, and SpreadsheetML 2003
-//! XML. Through well-kept crates: scraper (html5ever), csv, encoding_rs with chardetng,
-//! quick-xml.
+//! tables (`html.rs`) and CSV/text (`delimited.rs`, UTF-8 or GBK/GB18030, detected) saved as
+//! `.xls`, and SpreadsheetML 2003 XML (`spreadsheetml.rs`). What they share is here: the size
+//! cap, decoding, and reading a typeless cell. Through well-kept crates: html5ever, csv,
+//! encoding_rs with chardetng, quick-xml. May not interpret values beyond "a plain decimal is a
+//! number".
 
-use quick_xml::events::Event;
-use scraper::{Html, Selector};
+use super::limits::{Budget, Cap};
+use super::{delimited, html, spreadsheetml, Format, RawValue, ReadError, SheetGrid};
 
-use super::{Limits, RawValue, ReadError, SheetGrid};
-use crate::model::CellRef;
+/// Reads a text-format file within its budget: the size is checked before it is decoded.
+pub fn read_text(
+    bytes: &[u8],
+    format: Format,
+    budget: &mut Budget,
+) -> Result<Vec<SheetGrid>, ReadError> {
+    let limits = budget.limits;
+    if bytes.len() as u64 > limits.max_text_bytes() {
+        return Err(ReadError::OverCap(Cap::TextSize(limits.max_text_mb)));
+    }
+    let text = decode(bytes);
+    budget.check_time()?;
+    match format {
+        Format::Html => html::read_html(&text, budget),
+        Format::SpreadsheetMl => spreadsheetml::read_spreadsheetml(&text, budget),
+        _ => delimited::read_delimited(&text, budget),
+    }
+}
 
 /// Text as it comes from a typeless format: a plain decimal number is a number (the format
 /// cannot say otherwise); anything else stays text and is read (and noted) like typed text.
-fn typeless(text: &str) -> RawValue {
+pub fn typeless(text: &str) -> RawValue {
     let t = text.trim();
     if t.is_empty() {
         return RawValue::Empty;
@@ -26,6 +44,17 @@ fn typeless(text: &str) -> RawValue {
         Ok(n) if plain => RawValue::Number(n),
         _ => RawValue::Text(t.to_string()),
     }
+}
+
+/// A cell's text over the cap of characters is an error; the count is by characters, as a
+/// spreadsheet counts them.
+pub fn check_field(text: &str, budget: &Budget) -> Result<(), ReadError> {
+    let max = budget.limits.max_field_chars;
+    // Bytes bound characters from above: most fields need no count.
+    if text.len() as u64 > max && text.chars().count() as u64 > max {
+        return Err(ReadError::OverCap(Cap::FieldChars(max)));
+    }
+    Ok(())
 }
 
 /// Decodes text: a BOM, else valid UTF-8, else the encoding chardetng guesses (GBK/GB18030…).
@@ -45,223 +74,29 @@ pub fn decode(bytes: &[u8]) -> String {
     enc.decode_without_bom_handling(bytes).0.into_owned()
 }
 
-/// Every `<table>` of an HTML page is a sheet; colspan/rowspan become merged regions.
-pub fn read_html(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
-    let doc = Html::parse_document(&decode(bytes));
-    let (Ok(tables), Ok(rows), Ok(cells)) = (
-        Selector::parse("table"),
-        Selector::parse("tr"),
-        Selector::parse("td, th"),
-    ) else {
-        return Err(ReadError::Corrupt("HTML selectors".into()));
-    };
-    let mut out = Vec::new();
-    let mut count: u64 = 0;
-    for (t, table) in doc.select(&tables).enumerate() {
-        if out.len() >= limits.max_sheets {
-            return Err(ReadError::OverCap(format!(
-                "more than {} tables",
-                limits.max_sheets
-            )));
-        }
-        let mut grid = SheetGrid {
-            name: format!("表格{}", t + 1),
-            ..SheetGrid::default()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::Limits;
+
+    #[test]
+    fn a_text_file_over_its_size_cap_is_not_decoded() {
+        let limits = Limits {
+            max_text_mb: 1,
+            ..Limits::default()
         };
-        // Cells covered by a rowspan from above, per row.
-        let mut covered: std::collections::BTreeSet<(u32, u32)> = Default::default();
-        for (r, tr) in table.select(&rows).enumerate() {
-            let r = r as u32;
-            let mut c = 0u32;
-            for td in tr.select(&cells) {
-                while covered.contains(&(r, c)) {
-                    c += 1;
-                }
-                count += 1;
-                if count > limits.max_cells {
-                    return Err(ReadError::OverCap(format!(
-                        "more than {} cells",
-                        limits.max_cells
-                    )));
-                }
-                let text: String = td.text().collect::<Vec<_>>().join("");
-                let span = |a: &str| {
-                    td.value()
-                        .attr(a)
-                        .and_then(|v| v.trim().parse::<u32>().ok())
-                        .unwrap_or(1)
-                        .clamp(1, 1000)
-                };
-                let (cs, rs) = (span("colspan"), span("rowspan"));
-                grid.put(r, c, typeless(&text), None);
-                if cs > 1 || rs > 1 {
-                    grid.merges
-                        .push((CellRef::new(r, c), CellRef::new(r + rs - 1, c + cs - 1)));
-                    for dr in 1..rs {
-                        for dc in 0..cs {
-                            covered.insert((r + dr, c + dc));
-                        }
-                    }
-                }
-                c += cs;
-            }
-        }
-        out.push(grid);
+        let bytes = vec![b'1'; 1024 * 1024 + 1];
+        assert!(matches!(
+            read_text(&bytes, Format::Delimited, &mut Budget::new(&limits)),
+            Err(ReadError::OverCap(Cap::TextSize(1)))
+        ));
     }
-    Ok(out)
-}
 
-/// A CSV or tab-separated text file is one sheet; the delimiter is the one that splits the first
-/// lines most consistently.
-pub fn read_delimited(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
-    let text = decode(bytes);
-    let head: Vec<&str> = text.lines().take(20).collect();
-    let delimiter = [b',', b'\t', b';', b'|']
-        .into_iter()
-        .max_by_key(|d| {
-            let counts: Vec<usize> = head.iter().map(|l| l.matches(*d as char).count()).collect();
-            let rows_with = counts.iter().filter(|c| **c > 0).count();
-            (rows_with, counts.iter().sum::<usize>())
-        })
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut grid = SheetGrid {
-        name: "CSV".into(),
-        ..SheetGrid::default()
-    };
-    let mut count: u64 = 0;
-    for (r, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| ReadError::Corrupt(format!("CSV: {e}")))?;
-        for (c, field) in record.iter().enumerate() {
-            count += 1;
-            if count > limits.max_cells {
-                return Err(ReadError::OverCap(format!(
-                    "more than {} cells",
-                    limits.max_cells
-                )));
-            }
-            grid.put(r as u32, c as u32, typeless(field), None);
-        }
+    #[test]
+    fn typeless_numbers_and_text() {
+        assert_eq!(typeless(" 12 "), RawValue::Number(12.0));
+        assert_eq!(typeless("-1.5"), RawValue::Number(-1.5));
+        assert_eq!(typeless("1e5"), RawValue::Text("1e5".into()));
+        assert_eq!(typeless("  "), RawValue::Empty);
     }
-    Ok(vec![grid])
-}
-
-/// SpreadsheetML 2003 (`<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">`).
-pub fn read_spreadsheetml(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetGrid>, ReadError> {
-    let text = decode(bytes);
-    let mut reader = quick_xml::Reader::from_str(&text);
-    let mut out: Vec<SheetGrid> = Vec::new();
-    let (mut row, mut col, mut cell_col) = (0u32, 0u32, 0u32);
-    let mut in_data: Option<(String, String)> = None; // (type, text)
-    let mut formula: Option<String> = None;
-    let mut count: u64 = 0;
-    let attr = |e: &quick_xml::events::BytesStart, name: &str| -> Option<String> {
-        e.attributes()
-            .filter_map(Result::ok)
-            .find(|a| a.key.local_name().as_ref() == name)
-            .and_then(|a| {
-                a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                    .ok()
-                    .map(|v| v.into_owned())
-            })
-    };
-    loop {
-        match reader.read_event() {
-            Err(e) => return Err(ReadError::Corrupt(format!("XML: {e}"))),
-            Ok(Event::Eof) => break,
-            Ok(Event::Start(e)) | Ok(Event::Empty(e)) => match e.local_name().as_ref() {
-                "Worksheet" => {
-                    if out.len() >= limits.max_sheets {
-                        return Err(ReadError::OverCap(format!(
-                            "more than {} sheets",
-                            limits.max_sheets
-                        )));
-                    }
-                    out.push(SheetGrid {
-                        name: attr(&e, "Name").unwrap_or_else(|| format!("Sheet{}", out.len() + 1)),
-                        ..SheetGrid::default()
-                    });
-                    row = 0;
-                }
-                "Row" => {
-                    if let Some(i) = attr(&e, "Index").and_then(|v| v.parse::<u32>().ok()) {
-                        row = i.saturating_sub(1);
-                    }
-                    col = 0;
-                }
-                "Cell" => {
-                    if let Some(i) = attr(&e, "Index").and_then(|v| v.parse::<u32>().ok()) {
-                        col = i.saturating_sub(1);
-                    }
-                    formula = attr(&e, "Formula").map(|f| f.trim_start_matches('=').to_string());
-                    let across = attr(&e, "MergeAcross")
-                        .and_then(|v| v.parse::<u32>().ok())
-                        .unwrap_or(0)
-                        .min(1000);
-                    let down = attr(&e, "MergeDown")
-                        .and_then(|v| v.parse::<u32>().ok())
-                        .unwrap_or(0)
-                        .min(1000);
-                    if let (Some(g), true) = (out.last_mut(), across + down > 0) {
-                        g.merges.push((
-                            CellRef::new(row, col),
-                            CellRef::new(row + down, col + across),
-                        ));
-                    }
-                    count += 1;
-                    if count > limits.max_cells {
-                        return Err(ReadError::OverCap(format!(
-                            "more than {} cells",
-                            limits.max_cells
-                        )));
-                    }
-                    // The next column follows this cell's merged width.
-                    cell_col = col;
-                    col += across + 1;
-                }
-                "Data" => in_data = Some((attr(&e, "Type").unwrap_or_default(), String::new())),
-                _ => {}
-            },
-            Ok(Event::Text(t)) => {
-                if let Some((_, s)) = in_data.as_mut() {
-                    s.push_str(t.as_ref());
-                }
-            }
-            Ok(Event::GeneralRef(r)) => {
-                if let Some((_, s)) = in_data.as_mut() {
-                    let name: &str = r.as_ref();
-                    s.push_str(match name {
-                        "amp" => "&",
-                        "lt" => "<",
-                        "gt" => ">",
-                        "quot" => "\"",
-                        "apos" => "'",
-                        _ => "",
-                    });
-                }
-            }
-            Ok(Event::End(e)) if e.local_name().as_ref() == "Data" => {
-                if let (Some((kind, s)), Some(g)) = (in_data.take(), out.last_mut()) {
-                    let value = match kind.as_str() {
-                        "Number" => s
-                            .trim()
-                            .parse()
-                            .map(RawValue::Number)
-                            .unwrap_or(RawValue::Text(s)),
-                        "Error" => RawValue::Error(s),
-                        "Boolean" => RawValue::Bool(s.trim() == "1"),
-                        _ => RawValue::Text(s),
-                    };
-                    g.put(row, cell_col, value, formula.take());
-                }
-            }
-            Ok(Event::End(e)) if e.local_name().as_ref() == "Row" => row += 1,
-            _ => {}
-        }
-    }
-    Ok(out)
 }
