@@ -6,7 +6,7 @@
 //! only: no findings, no words, no IO.
 
 use statrs::distribution::{
-    Binomial, ContinuousCDF, DiscreteCDF, NegativeBinomial, Normal, Poisson,
+    Binomial, ContinuousCDF, DiscreteCDF, NegativeBinomial, Normal, Poisson, StudentsT,
 };
 
 use crate::config::Dispersion;
@@ -35,6 +35,10 @@ pub struct Funnel {
     pub phi: f64,
     /// Additive between-township variance of the rate (0 = none).
     pub tau2: f64,
+    /// How many townships τ² was estimated from: the limits widen as a prediction interval
+    /// does (Higgins, Thompson and Spiegelhalter 2009: Student's t with peers − 2 degrees of
+    /// freedom), so that a dozen townships do not pass for certainty. Under 3: τ² as known.
+    pub peers: usize,
 }
 
 /// A count against its limits.
@@ -82,7 +86,7 @@ impl Funnel {
             us.iter().map(|u| u.count).sum::<f64>() / us.iter().map(|u| u.size).sum::<f64>()
         };
         let usable = |t: f64| t > 0.0 && t.is_finite() && (model == Model::Poisson || t < 1.0);
-        let first = Self { model, target: pooled(&units), phi: 1.0, tau2: 0.0 };
+        let first = Self { model, target: pooled(&units), phi: 1.0, tau2: 0.0, peers: n };
         if !usable(first.target) {
             return None;
         }
@@ -95,7 +99,11 @@ impl Funnel {
         let mut z: Vec<f64> = units.iter().map(|u| funnel.z_normal(*u)).collect();
         z.sort_by(f64::total_cmp);
         let (lo, hi) = (z[trim], z[n - 1 - trim]);
-        let phi = z.iter().map(|v| v.clamp(lo, hi).powi(2)).sum::<f64>() / n as f64;
+        // Winsorising shrinks the mean square of normal z-scores: divided by what it is for
+        // them (1 for none), φ is 1 when townships differ by chance alone.
+        let phi = z.iter().map(|v| v.clamp(lo, hi).powi(2)).sum::<f64>()
+            / n as f64
+            / winsorised_mean_square(trim as f64 / n as f64);
         match dispersion {
             Dispersion::None => {}
             Dispersion::Multiplicative => funnel.phi = phi.max(1.0),
@@ -125,15 +133,28 @@ impl Funnel {
         (u.count / u.size - self.target) / (self.unit_variance() / u.size).sqrt()
     }
 
-    /// The variance of a count at this denominator, over-dispersion included.
+    /// The variance of a count at this denominator, over-dispersion included (τ² as estimated).
     pub fn count_variance(&self, size: f64) -> f64 {
         self.phi * self.unit_variance() * size + self.tau2 * size * size
     }
 
-    fn law(&self, size: f64) -> Law {
+    /// τ² for limits at `coverage`: widened by (t / z)² at that coverage.
+    fn tau2_at(&self, coverage: f64) -> f64 {
+        if self.tau2 <= 0.0 || self.peers < 3 {
+            return self.tau2;
+        }
+        let q = 1.0 - (1.0 - coverage) / 2.0;
+        let t = StudentsT::new(0.0, 1.0, (self.peers - 2) as f64)
+            .map_or(f64::NAN, |t| t.inverse_cdf(q));
+        let widen = (t / standard().inverse_cdf(q)).powi(2);
+        self.tau2 * if widen.is_finite() { widen.max(1.0) } else { 1.0 }
+    }
+
+    fn law(&self, size: f64, coverage: f64) -> Law {
         let mean = self.target * size;
-        let var = self.count_variance(size);
-        let chance_only = self.phi == 1.0 && self.tau2 == 0.0;
+        let tau2 = self.tau2_at(coverage);
+        let var = self.phi * self.unit_variance() * size + tau2 * size * size;
+        let chance_only = self.phi == 1.0 && tau2 == 0.0;
         if mean <= 0.0 {
             return Law::Zero;
         }
@@ -153,7 +174,7 @@ impl Funnel {
         let q = |d: &dyn DiscreteCDF<u64, f64>| {
             (d.inverse_cdf(tail) as f64, d.inverse_cdf(1.0 - tail) as f64)
         };
-        match self.law(size) {
+        match self.law(size, coverage) {
             Law::Poisson(d) => q(&d),
             Law::NegBinomial(d) => q(&d),
             Law::Binomial(d) => q(&d),
@@ -177,7 +198,7 @@ impl Funnel {
             (true, _) => d.sf(y - 1),
             (false, _) => d.cdf(y),
         };
-        let p = match self.law(u.size) {
+        let p = match self.law(u.size, coverage) {
             Law::Poisson(d) => tail(&d),
             Law::NegBinomial(d) => tail(&d),
             Law::Binomial(d) => tail(&d),
@@ -199,6 +220,18 @@ impl Funnel {
             beyond: u.count < low || u.count > high,
         }
     }
+}
+
+/// E[min(max(Z, −c), c)²] for a standard normal Z winsorised at `share` each tail
+/// (c = Φ⁻¹(1 − share)): 1 − 2(c φ(c) + share) + 2 c² share.
+pub fn winsorised_mean_square(share: f64) -> f64 {
+    if share <= 0.0 {
+        return 1.0;
+    }
+    let n = standard();
+    let c = n.inverse_cdf(1.0 - share);
+    let density = (-c * c / 2.0).exp() / (2.0 * std::f64::consts::PI).sqrt();
+    1.0 - 2.0 * (c * density + share) + 2.0 * c * c * share
 }
 
 /// The normal z with `p` beyond it (∞ for a tail of 0).

@@ -18,7 +18,7 @@ fn close(a: f64, b: f64, eps: f64) -> bool {
 fn poisson_limits_are_exact_quantiles() {
     // The township: 8,000 people at 5 per 10,000 expect 4 cases. Poisson(4):
     // P(Y ≤ 10) = 0.99716, P(Y ≤ 11) = 0.99908 → 99.8% upper limit 11; P(Y = 0) = 0.0183.
-    let f = Funnel { model: Model::Poisson, target: 0.0005, phi: 1.0, tau2: 0.0 };
+    let f = Funnel { model: Model::Poisson, target: 0.0005, phi: 1.0, tau2: 0.0, peers: 0 };
     assert_eq!(f.limits(8000.0, 0.998), (0.0, 11.0));
     // 95%: P(Y ≤ 0) = 0.0183 < 0.025 ≤ P(Y ≤ 1) = 0.0916; P(Y ≤ 7) = 0.9489 < 0.975 ≤ 0.9786.
     assert_eq!(f.limits(8000.0, 0.95), (1.0, 8.0));
@@ -37,15 +37,20 @@ fn poisson_limits_are_exact_quantiles() {
 #[test]
 fn binomial_limits_exact_and_with_additive_dispersion() {
     // Binomial(10, 0.5): P(X ≤ 0) = 0.000977 < 0.001 ≤ P(X ≤ 1) = 0.0107 → limits 1 and 9.
-    let f = Funnel { model: Model::Binomial, target: 0.5, phi: 1.0, tau2: 0.0 };
+    let f = Funnel { model: Model::Binomial, target: 0.5, phi: 1.0, tau2: 0.0, peers: 0 };
     assert_eq!(f.limits(10.0, 0.998), (1.0, 9.0));
     let j = f.judge(Unit { count: 10.0, size: 10.0 }, 0.998);
     assert!(j.beyond && close(j.z, 3.097, 0.002), "{j:?}");
-    // With τ² = 0.01 at n = 100: variance 100·0.25 + 0.01·100² = 125, sd 11.180;
-    // 99.8%: 50 ± 3.0902·11.180 = 15.45 … 84.55.
+    // With τ² = 0.01 (taken as known) at n = 100: variance 100·0.25 + 0.01·100² = 125,
+    // sd 11.180; 99.8%: 50 ± 3.0902·11.180 = 15.45 … 84.55.
     let f = Funnel { tau2: 0.01, ..f };
     let (low, high) = f.limits(100.0, 0.998);
     assert!(close(low, 15.45, 0.01) && close(high, 84.55, 0.01), "{low} {high}");
+    // Estimated from 12 townships: τ² widened by (t₁₀ / z)² at 99.9% = (4.1437 / 3.0902)²,
+    // variance 25 + 100·1.79805 = 204.80, sd 14.311: 50 ± 3.0902·14.311 = 5.78 … 94.22.
+    let f = Funnel { peers: 12, ..f };
+    let (low, high) = f.limits(100.0, 0.998);
+    assert!(close(low, 5.78, 0.02) && close(high, 94.22, 0.02), "{low} {high}");
 }
 
 #[test]
@@ -63,9 +68,11 @@ fn over_dispersion_from_z_scores_multiplicative_and_additive() {
     let (cl, ch) = chance.limits(100.0, 0.998);
     let (al, ah) = a.limits(100.0, 0.998);
     assert!(al < cl && ah > ch, "{al}–{ah} vs {cl}–{ch}");
-    // Winsorised at 25% each tail (one of four): z pulled in to −1 … 1, φ = 1: no dispersion.
+    // Winsorised at 25% each tail (one of four): z pulled in to −1 … 1, mean square 1, over
+    // the winsorised normal's 1 − 2(0.6745 · 0.31778 + 0.25) + 2 · 0.6745² · 0.25 = 0.29875.
+    assert!(close(winsorised_mean_square(0.25), 0.29875, 1e-4));
     let w = Funnel::fit(&u, Model::Poisson, Dispersion::Multiplicative, 0.25).expect("fit");
-    assert!(close(w.phi, 1.0, 1e-12), "{w:?}");
+    assert!(close(w.phi, 1.0 / 0.29875, 1e-3), "{w:?}");
 }
 
 #[test]
