@@ -86,7 +86,16 @@ pub fn message(f: &Finding, lang: Lang) -> String {
             z,
             strong,
             method,
-        } => outlier(*value, *expected, (*low, *high), *level, *z, *strong, method, zh),
+        } => outlier(
+            *value,
+            *expected,
+            (*low, *high),
+            *level,
+            *z,
+            *strong,
+            method,
+            zh,
+        ),
         Kind::NotEvaluable(why) => {
             let (zh_why, en_why) = match why {
                 NotEvaluable::NoStore => (
@@ -198,24 +207,82 @@ fn outlier(
     zh: bool,
 ) -> String {
     let pct = format!("{}%", n((level * 1000.0).round() / 10.0));
-    let (value, expected, range, z) = (n(value), about(expected), format!("{}–{}", about(low), about(high)), z_text(z));
-    let model = |m: &PeerModel| match (m, zh) {
+    let (value, expected, range, z) = (
+        n(value),
+        about(expected),
+        format!("{}–{}", about(low), about(high)),
+        z_text(z),
+    );
+    let model = |m: &PeerModel| {
+        match (m, zh) {
         (PeerModel::Poisson, true) => "按常住人口计的计数（泊松分布，已计入乡镇间差异）",
         (PeerModel::Binomial, true) => "按所占比例（二项分布，已计入乡镇间差异）",
         (PeerModel::PerHead, true) => "按常住人口折算（修正 z 分数）",
         (PeerModel::Poisson, false) => "as a count per head of population (Poisson, allowing for differences between townships)",
         (PeerModel::Binomial, false) => "as a proportion (binomial, allowing for differences between townships)",
         (PeerModel::PerHead, false) => "per head of population (modified z-score)",
+    }
     };
     let against = match (method, zh) {
-        (OutlierMethod::History { months, trend: true }, true) => format!("与本乡镇前 {months} 个月的变动趋势相比"),
-        (OutlierMethod::History { months, trend: false }, true) => format!("与本乡镇前 {months} 个月相比"),
-        (OutlierMethod::Peers { townships, model: m }, true) => format!("{}与同期 {townships} 个乡镇相比", model(m)),
-        (OutlierMethod::PeersLastMonth { townships, model: m }, true) => format!("{}与上月 {townships} 个其他乡镇相比", model(m)),
-        (OutlierMethod::History { months, trend: true }, false) => format!("against the trend of the township's previous {months} months"),
-        (OutlierMethod::History { months, trend: false }, false) => format!("against the township's previous {months} months"),
-        (OutlierMethod::Peers { townships, model: m }, false) => format!("against {townships} townships this month, {}", model(m)),
-        (OutlierMethod::PeersLastMonth { townships, model: m }, false) => format!("against {townships} other townships last month, {}", model(m)),
+        (
+            OutlierMethod::History {
+                months,
+                trend: true,
+            },
+            true,
+        ) => format!("与本乡镇前 {months} 个月的变动趋势相比"),
+        (
+            OutlierMethod::History {
+                months,
+                trend: false,
+            },
+            true,
+        ) => format!("与本乡镇前 {months} 个月相比"),
+        (
+            OutlierMethod::Peers {
+                townships,
+                model: m,
+            },
+            true,
+        ) => format!("{}与同期 {townships} 个乡镇相比", model(m)),
+        (
+            OutlierMethod::PeersLastMonth {
+                townships,
+                model: m,
+            },
+            true,
+        ) => format!("{}与上月 {townships} 个其他乡镇相比", model(m)),
+        (
+            OutlierMethod::History {
+                months,
+                trend: true,
+            },
+            false,
+        ) => format!("against the trend of the township's previous {months} months"),
+        (
+            OutlierMethod::History {
+                months,
+                trend: false,
+            },
+            false,
+        ) => format!("against the township's previous {months} months"),
+        (
+            OutlierMethod::Peers {
+                townships,
+                model: m,
+            },
+            false,
+        ) => format!("against {townships} townships this month, {}", model(m)),
+        (
+            OutlierMethod::PeersLastMonth {
+                townships,
+                model: m,
+            },
+            false,
+        ) => format!(
+            "against {townships} other townships last month, {}",
+            model(m)
+        ),
     };
     if zh {
         let how = if strong { "严重偏离" } else { "偏离" };

@@ -1,6 +1,6 @@
 //! The 图表 sheet: returns received (on time, late, missing) as a chart, and for each rate the
 //! configuration marks `chart = true`, a bar per township with the county rate as a line, over
-//! small data tables on the same sheet.
+//! small data tables on the same sheet; below them the funnel charts of R15 (`funnel.rs`).
 
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
@@ -46,10 +46,10 @@ pub(super) fn charts(
     }
     ws.set_row_height(2, 45)?;
     ws.set_freeze_panes(3, 1)?;
-    // One page: the table and the charts below it.
+    // One page wide: the table and the charts below it, the funnel charts on the pages after.
     ws.set_landscape();
     ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 1);
+    ws.set_print_fit_to_pages(1, 0);
     ws.set_footer("&C&P / &N");
     let first = 3u32;
     for (row, township) in out.table.townships.iter().enumerate() {
@@ -94,6 +94,8 @@ pub(super) fn charts(
         let (r, c) = (chart_row + 16 * (k as u32 / 2), 8 * (k as u16 % 2));
         ws.insert_chart(r, c, &bars)?;
     }
+    let below = chart_row + 16 * (charted.len() as u32).div_ceil(2) + 1;
+    super::funnel::funnels(ws, out, config, lang, s, sheet, below)?;
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 mod charts;
 mod diffs;
 mod feedback;
+mod funnel;
 mod json;
 mod lists;
 mod quality;

@@ -59,7 +59,11 @@ enum Law {
     Poisson(Poisson),
     NegBinomial(NegativeBinomial),
     Binomial(Binomial),
-    Normal { mean: f64, sd: f64, max: f64 },
+    Normal {
+        mean: f64,
+        sd: f64,
+        max: f64,
+    },
     /// Expected 0 with no spread: only 0 is ordinary.
     Zero,
 }
@@ -71,7 +75,12 @@ fn standard() -> Normal {
 impl Funnel {
     /// `None` when there are fewer than two units with a denominator, or nothing to compare
     /// (a rate of 0, or a proportion of 1).
-    pub fn fit(units: &[Unit], model: Model, dispersion: Dispersion, winsorise: f64) -> Option<Self> {
+    pub fn fit(
+        units: &[Unit],
+        model: Model,
+        dispersion: Dispersion,
+        winsorise: f64,
+    ) -> Option<Self> {
         let units: Vec<Unit> = units
             .iter()
             .copied()
@@ -86,7 +95,13 @@ impl Funnel {
             us.iter().map(|u| u.count).sum::<f64>() / us.iter().map(|u| u.size).sum::<f64>()
         };
         let usable = |t: f64| t > 0.0 && t.is_finite() && (model == Model::Poisson || t < 1.0);
-        let first = Self { model, target: pooled(&units), phi: 1.0, tau2: 0.0, peers: n };
+        let first = Self {
+            model,
+            target: pooled(&units),
+            phi: 1.0,
+            tau2: 0.0,
+            peers: n,
+        };
         if !usable(first.target) {
             return None;
         }
@@ -95,7 +110,10 @@ impl Funnel {
         let mut by_z: Vec<Unit> = units.clone();
         by_z.sort_by(|a, b| first.z_normal(*a).total_cmp(&first.z_normal(*b)));
         let target = pooled(&by_z[trim..n - trim]);
-        let mut funnel = Self { target: if usable(target) { target } else { first.target }, ..first };
+        let mut funnel = Self {
+            target: if usable(target) { target } else { first.target },
+            ..first
+        };
         let mut z: Vec<f64> = units.iter().map(|u| funnel.z_normal(*u)).collect();
         z.sort_by(f64::total_cmp);
         let (lo, hi) = (z[trim], z[n - 1 - trim]);
@@ -108,7 +126,10 @@ impl Funnel {
             Dispersion::None => {}
             Dispersion::Multiplicative => funnel.phi = phi.max(1.0),
             Dispersion::Additive => {
-                let w: Vec<f64> = units.iter().map(|u| u.size / funnel.unit_variance()).collect();
+                let w: Vec<f64> = units
+                    .iter()
+                    .map(|u| u.size / funnel.unit_variance())
+                    .collect();
                 let sw: f64 = w.iter().sum();
                 let sw2: f64 = w.iter().map(|x| x * x).sum();
                 let excess = n as f64 * phi - (n as f64 - 1.0);
@@ -147,7 +168,12 @@ impl Funnel {
         let t = StudentsT::new(0.0, 1.0, (self.peers - 2) as f64)
             .map_or(f64::NAN, |t| t.inverse_cdf(q));
         let widen = (t / standard().inverse_cdf(q)).powi(2);
-        self.tau2 * if widen.is_finite() { widen.max(1.0) } else { 1.0 }
+        self.tau2
+            * if widen.is_finite() {
+                widen.max(1.0)
+            } else {
+                1.0
+            }
     }
 
     fn law(&self, size: f64, coverage: f64) -> Law {
@@ -162,9 +188,14 @@ impl Funnel {
             Model::Poisson if chance_only => Poisson::new(mean).map_or(Law::Zero, Law::Poisson),
             Model::Poisson => NegativeBinomial::new(mean * mean / (var - mean), mean / var)
                 .map_or(Law::Zero, Law::NegBinomial),
-            Model::Binomial if chance_only => Binomial::new(self.target, size.round() as u64)
-                .map_or(Law::Zero, Law::Binomial),
-            Model::Binomial => Law::Normal { mean, sd: var.sqrt(), max: size },
+            Model::Binomial if chance_only => {
+                Binomial::new(self.target, size.round() as u64).map_or(Law::Zero, Law::Binomial)
+            }
+            Model::Binomial => Law::Normal {
+                mean,
+                sd: var.sqrt(),
+                max: size,
+            },
         }
     }
 

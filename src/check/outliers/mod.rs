@@ -211,7 +211,11 @@ enum PeerSource<'a> {
 }
 
 /// How an indicator is compared across townships, and by which denominator.
-pub fn peer_model<'c>(config: &'c Config, p: &'c OutlierParams, code: &str) -> Option<(PeerModel, &'c str)> {
+pub fn peer_model<'c>(
+    config: &'c Config,
+    p: &'c OutlierParams,
+    code: &str,
+) -> Option<(PeerModel, &'c str)> {
     let ind = config.indicators.iter().find(|i| i.code() == code)?;
     if let Some(den) = p.proportions.get(code) {
         return Some((PeerModel::Binomial, den.as_str()));

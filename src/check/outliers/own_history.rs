@@ -113,7 +113,10 @@ fn flow(oldest_first: &[f64], count: bool) -> Expectation {
         return Expectation {
             expected: (total + 0.5) / m,
             variance: (total + 0.5) / m * (m + 1.0) / m,
-            scale: Scale::Counts { total: total + 0.5, months: m },
+            scale: Scale::Counts {
+                total: total + 0.5,
+                months: m,
+            },
             months: n,
             df: degrees_of_freedom(n),
             trend: false,
@@ -149,7 +152,12 @@ pub fn judge(e: &Expectation, value: f64, coverage: f64) -> (f64, f64, f64, bool
             (false, _) => d.cdf(y),
         };
         let z = tail_z(p.min(0.5));
-        return (low, high, if above { z } else { -z }, value < low || value > high);
+        return (
+            low,
+            high,
+            if above { z } else { -z },
+            value < low || value > high,
+        );
     }
     // Spread estimated from the months: Student's t with one degree fewer than months
     // (a count's Poisson floor keeps it at least as wide as chance).
@@ -172,7 +180,12 @@ pub fn judge(e: &Expectation, value: f64, coverage: f64) -> (f64, f64, f64, bool
     let (low, high) = (back(centre - half).max(0.0), back(centre + half));
     let p = t.cdf(-((x - centre) / sd).abs());
     let z = tail_z(p);
-    (low, high, if above { z } else { -z }, value < low || value > high)
+    (
+        low,
+        high,
+        if above { z } else { -z },
+        value < low || value > high,
+    )
 }
 
 #[cfg(test)]
@@ -185,12 +198,20 @@ mod tests {
         // in 5 months: negative binomial r = 18.5, p = 5/6, mean 3.7, variance 4.44; its
         // 99.9% quantile is 12 (P(Y ≤ 11) = 0.99829, P(Y ≤ 12) = 0.99935): 9 is ordinary.
         let e = expect(&[3.0, 5.0, 4.0, 2.0, 6.0, 4.0], false, true).expect("months");
-        assert_eq!(e.scale, Scale::Counts { total: 18.5, months: 5.0 });
+        assert_eq!(
+            e.scale,
+            Scale::Counts {
+                total: 18.5,
+                months: 5.0
+            }
+        );
         assert!((e.expected - 3.7).abs() < 1e-12, "{e:?}");
         let (low, high, _, beyond) = judge(&e, 9.0, 0.998);
         assert_eq!((low, high, beyond), (0.0, 12.0, false));
         // Cervical screenings 13–42 in past months, 2 typed for 29: found.
-        let months = [13.0, 42.0, 25.0, 31.0, 18.0, 36.0, 22.0, 29.0, 40.0, 15.0, 33.0, 27.0];
+        let months = [
+            13.0, 42.0, 25.0, 31.0, 18.0, 36.0, 22.0, 29.0, 40.0, 15.0, 33.0, 27.0,
+        ];
         let e = expect(&months, false, true).expect("months");
         let (_, _, z, beyond) = judge(&e, 2.0, 0.998);
         assert!(beyond && z < -3.0, "{e:?} z {z}");
@@ -202,7 +223,10 @@ mod tests {
     #[test]
     fn a_stock_follows_its_steady_change() {
         // +20 a month with a little noise: expected 5240 after 5220; 5245 ordinary, 5420 not.
-        let months = [5000.0, 5021.0, 5039.0, 5061.0, 5080.0, 5099.0, 5121.0, 5140.0, 5160.0, 5181.0, 5199.0, 5220.0];
+        let months = [
+            5000.0, 5021.0, 5039.0, 5061.0, 5080.0, 5099.0, 5121.0, 5140.0, 5160.0, 5181.0, 5199.0,
+            5220.0,
+        ];
         let e = expect(&months, true, true).expect("months");
         assert!(e.trend && (e.expected - 5240.0).abs() <= 1.0, "{e:?}");
         assert!(!judge(&e, 5245.0, 0.998).3);
@@ -221,7 +245,10 @@ mod tests {
         let e = expect(&[10.0, 12.0, 14.0, 16.0, 18.0, 20.0], false, false).expect("months");
         assert_eq!((e.scale, e.expected), (Scale::Log, 15.0));
         let (low, high, _, beyond) = judge(&e, 0.5, 0.998);
-        assert!((low - 0.8295).abs() < 0.001 && (high - 138.93).abs() < 0.05, "{low} {high}");
+        assert!(
+            (low - 0.8295).abs() < 0.001 && (high - 138.93).abs() < 0.05,
+            "{low} {high}"
+        );
         assert!(beyond && !judge(&e, 90.0, 0.998).3);
     }
 }
