@@ -291,12 +291,16 @@ CONVENTIONS = {
     "R11": "flow: ytd != last month's ytd + month (in January ytd must equal month)",
     "R12": "stock: last month's value > 0 and |month - last month| > 20% of last month",
     "R15": "peers: every indicator except A01, C08, C09, C10, month column; over the counted returns "
-           "where the indicator and A01 are both valid and A01 > 0 (at least 8, else skip the indicator): "
-           "p = x / A01 (x as written: 万元 and 千克 with their decimals); med = median(p) (even count: "
-           "mean of the two middle values), MAD = median(|p - med|); z = 0.6745 |p - med| / MAD, or, "
-           "where MAD = 0, 0.7979 |p - med| / mean(|p - med|) (skip the indicator if that is 0 too); "
-           "a finding (method 'peers', at the month cell, severity warning) where z >= 3.5 and "
-           "|x - med x A01| >= 3. Every indicator has enough peers in every month. Method 'history' "
+           "where the indicator and its denominator are both valid and the denominator > 0 (at least 8, "
+           "else skip the indicator). Counts: funnel limits (Spiegelhalter 2005), denominator A01 "
+           "(Poisson) or, for A07/A06, A09/A08, A11/A10, B07/B06, C05/C04, C06/C04, the count it is a "
+           "share of (binomial); target = pooled rate after leaving out the floor(10% n) most extreme "
+           "z-scores at each end; tau^2 by DerSimonian-Laird from z-scores winsorised at the same ranks, "
+           "widened by (t_{n-2} / z)^2 at the limit's quantile; limits at 99.8%: exact Poisson / "
+           "binomial quantiles without tau^2, negative binomial (Poisson) or normal (binomial) with it. "
+           "Amounts (decimals > 0): p = x / A01 (as written), modified z = 0.6745 |p - med| / MAD (MAD 0: "
+           "0.7979 |p - med| / mean absolute deviation) >= 3.5. A finding (method 'peers', at the month "
+           "cell, severity warning) beyond the limits where |x - expected| >= 3. Method 'history' "
            "(the township's own last months) needs 6 previous months: never evaluable here",
     "findings": "R01 at C01, R02-R07 at the left-hand side, R08 at B04, R09 at C08, R10/R11 at the ytd "
                 "cell, R12 and R15 at the month cell, R13/R14 at the offending cell (skips: the checks and "

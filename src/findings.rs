@@ -122,12 +122,23 @@ impl NotEvaluable {
 /// How an outlier was found (R15).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum OutlierMethod {
-    /// Against the township's own previous months.
-    History { months: usize },
-    /// Against the other townships this month, per head of population.
-    Peers { townships: usize },
-    /// Against the other townships' last month (a return checked on its own), per head.
-    PeersLastMonth { townships: usize },
+    /// Against the township's own previous months: their level, or their steady trend (stocks).
+    History { months: usize, trend: bool },
+    /// Against the other townships this month, by funnel limits or (amounts) modified z.
+    Peers { townships: usize, model: PeerModel },
+    /// Against the other townships' last month (a return checked on its own).
+    PeersLastMonth { townships: usize, model: PeerModel },
+}
+
+/// The distribution a township's value is compared with across townships.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PeerModel {
+    /// A count over the population: Poisson (with over-dispersion, negative binomial).
+    Poisson,
+    /// A count out of another (a proportion): binomial.
+    Binomial,
+    /// An amount per head, by the modified z-score.
+    PerHead,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -226,9 +237,14 @@ pub enum Kind {
     /// R15: a value far from what its history or its peers lead to expect.
     Outlier {
         value: f64,
-        /// The expected range (in the indicator's unit).
+        /// What was expected (in the indicator's unit).
+        expected: f64,
+        /// The limits at `level` (in the indicator's unit): values inside are ordinary.
         low: f64,
         high: f64,
+        /// Their coverage (0.998 for the 99.8% limits).
+        level: f64,
+        /// How unusual, as a normal z-score (signed: below expected is negative).
         z: f64,
         strong: bool,
         method: OutlierMethod,

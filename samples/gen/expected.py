@@ -4,6 +4,9 @@ Everything here is computed from the generator's own data (integers in 1/SCALE u
 layout records, never by reading the written files back.
 """
 
+import functools
+import math
+
 from .form import CODES, KIND, RATES, DAYS_IN_MONTH, ROSTER_NAMES, days_to_month_end
 from .data import as_number
 
@@ -167,12 +170,20 @@ def checks_skipped(code, column):
 
 
 # -- R15: statistical outliers ----------------------------------------------------------
+# The peers method of huizong's R15 (src/check/outliers/funnel.rs), computed here from the
+# generator's own values: funnel limits (Spiegelhalter 2005) for counts, Poisson over A01 or
+# binomial out of another count, additive over-dispersion (DerSimonian-Laird tau^2 from z-scores
+# winsorised at 10% each tail), negative binomial for over-dispersed Poisson counts; amounts
+# (decimals > 0) by the modified z-score per head.
 
 R15_EXCLUDED = ("A01", "C08", "C09", "C10")     # the denominator, and rare events (R09, not statistics)
 R15_INDICATORS = [c for c in CODES if c not in R15_EXCLUDED]
+R15_PROPORTIONS = {"A07": "A06", "A09": "A08", "A11": "A10", "B07": "B06", "C05": "C04", "C06": "C04"}
 R15_MIN_PEERS = 8
 R15_Z = 3.5
 R15_MIN_COUNT = 3
+R15_LEVEL = 0.998
+R15_WINSORISE = 0.1
 
 
 def _median(xs):
@@ -182,33 +193,169 @@ def _median(xs):
     return xs[mid] if n % 2 else (xs[mid - 1] + xs[mid]) / 2
 
 
-def r15_peer_stats(counted, code):
-    """Per-capita peers of one indicator (month column) over counted returns.
+def _log_pmf(model, k, a, b):
+    """log P(Y = k): Poisson (a = mean), binomial (a = p, b = n), negative binomial (a = r, b = p)."""
+    lg = math.lgamma
+    if model == "poisson":
+        return -a + k * math.log(a) - lg(k + 1)
+    if model == "binomial":
+        if k > b:
+            return -math.inf
+        return lg(b + 1) - lg(k + 1) - lg(b - k + 1) + k * math.log(a) + (b - k) * math.log1p(-a)
+    return lg(k + a) - lg(k + 1) - lg(a) + a * math.log(b) + k * math.log1p(-b)
 
-    counted: township -> vals (units). -> None when not evaluable, else dict with med, mad, meanad,
-    and rows: township -> (x, a01, p, z, deviation in counts)."""
+
+class _Discrete:
+    """A count distribution with its cumulative probabilities, summed up to where needed."""
+
+    def __init__(self, model, a, b):
+        self.model, self.a, self.b, self.cum = model, a, b, []
+
+    def cdf(self, k):
+        while len(self.cum) <= k:
+            j = len(self.cum)
+            p = math.exp(_log_pmf(self.model, j, self.a, self.b))
+            self.cum.append((self.cum[-1] if self.cum else 0.0) + p)
+        return min(self.cum[k], 1.0)
+
+    def quantile(self, q):
+        k = 0
+        while self.cdf(k) < q:
+            k += 1
+        return k
+
+
+def _normal_quantile(p):
+    """Inverse of the standard normal distribution (bisection on erfc: exact enough here)."""
+    lo, hi = -40.0, 40.0
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if 0.5 * math.erfc(-mid / math.sqrt(2)) < p:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def _t_cdf(x, df):
+    """Student's t distribution function (Simpson's rule on the density: exact enough here)."""
+    c = math.exp(math.lgamma((df + 1) / 2) - math.lgamma(df / 2)) / math.sqrt(df * math.pi)
+    f = lambda t: c * (1 + t * t / df) ** (-(df + 1) / 2)
+    n, h = 4000, abs(x) / 4000
+    area = h / 3 * sum((1 if i in (0, n) else 4 if i % 2 else 2) * f(i * h) for i in range(n + 1))
+    return 0.5 + math.copysign(area, x)
+
+
+@functools.lru_cache(maxsize=None)
+def _t_quantile(p, df):
+    lo, hi = 0.0, 100.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if _t_cdf(mid, df) < p else (lo, mid)
+    return (lo + hi) / 2
+
+
+def _tau2_at(tau2, peers, level):
+    """tau^2 widened as a prediction interval is: by (t_{peers-2} / z)^2 at the level's quantile."""
+    if tau2 <= 0 or peers < 3:
+        return tau2
+    q = 1 - (1 - level) / 2
+    return tau2 * max(1.0, (_t_quantile(q, peers - 2) / _normal_quantile(q)) ** 2)
+
+
+def _winsorised_mean_square(share):
+    """E[min(max(Z, -c), c)^2] for a standard normal winsorised at `share` each tail."""
+    if share <= 0:
+        return 1.0
+    c = -_normal_quantile(share)
+    density = math.exp(-c * c / 2) / math.sqrt(2 * math.pi)
+    return 1 - 2 * (c * density + share) + 2 * c * c * share
+
+
+def _funnel_fit(units, model):
+    """units: [(count, size)] -> (target, tau2) or None (src/check/outliers/funnel.rs, additive)."""
+    units = [(y, n) for y, n in units if n > 0 and y >= 0]
+    if len(units) < 2:
+        return None
+    var1 = (lambda t: t) if model == "poisson" else (lambda t: t * (1 - t))
+    usable = lambda t: t > 0 and (model == "poisson" or t < 1)
+    pooled = lambda us: sum(y for y, _ in us) / sum(n for _, n in us)
+    first = pooled(units)
+    if not usable(first):
+        return None
+    z = lambda t, y, n: (y / n - t) / math.sqrt(var1(t) / n)
+    trim = math.floor(len(units) * R15_WINSORISE)
+    by_z = sorted(units, key=lambda u: z(first, *u))
+    target = pooled(by_z[trim:len(units) - trim])
+    target = target if usable(target) else first
+    zs = sorted(z(target, y, n) for y, n in units)
+    lo, hi = zs[trim], zs[len(zs) - 1 - trim]
+    phi = sum(min(max(v, lo), hi) ** 2 for v in zs) / len(zs) / _winsorised_mean_square(trim / len(zs))
+    w = [n / var1(target) for _, n in units]
+    sw, sw2 = sum(w), sum(x * x for x in w)
+    excess = len(units) * phi - (len(units) - 1)
+    tau2 = excess / (sw - sw2 / sw) if excess > 0 and sw - sw2 / sw > 0 else 0.0
+    return target, tau2
+
+
+def _funnel_judge(model, target, tau2, peers, y, n, level=R15_LEVEL):
+    """-> (expected, low, high, beyond) at `level` for a count y of denominator n."""
+    mean = target * n
+    tau2 = _tau2_at(tau2, peers, level)
+    tail = (1 - level) / 2
+    var = (target if model == "poisson" else target * (1 - target)) * n + tau2 * n * n
+    if model == "binomial" and tau2 > 0:
+        half = -_normal_quantile(tail) * math.sqrt(var)
+        low, high = max(mean - half, 0.0), min(mean + half, n)
+    else:
+        if model == "poisson" and tau2 == 0:
+            d = _Discrete("poisson", mean, None)
+        elif model == "poisson":
+            d = _Discrete("negbin", mean * mean / (var - mean), mean / var)
+        else:
+            d = _Discrete("binomial", target, round(n))
+        low, high = d.quantile(tail), d.quantile(1 - tail)
+    return mean, low, high, y < low or y > high
+
+
+def r15_peer_stats(counted, code):
+    """One indicator's peers (month column) over counted returns -> None when not evaluable, else
+    dict with model, n and rows: township -> (x, denominator, flagged, expected)."""
     from .form import SCALE
+    model = "binomial" if code in R15_PROPORTIONS else ("poisson" if SCALE[code] == 1 else "per_head")
+    den = R15_PROPORTIONS.get(code, "A01")
     pts = {}
     for t, v in counted.items():
-        x, a01 = v[code][0], v["A01"][0]
-        if x is None or a01 is None or a01 <= 0:
+        x, d = v[code][0], v[den][0]
+        if x is None or d is None or d <= 0:
             continue
-        x = x / SCALE[code]                      # the number as written (万元, 千克 with decimals)
-        pts[t] = (x, a01, x / a01)
+        pts[t] = (x / SCALE[code], d / SCALE[den])    # the number as written (万元, 千克 with decimals)
     if len(pts) < R15_MIN_PEERS:
         return None
-    ps = [p for _, _, p in pts.values()]
-    med = _median(ps)
-    mad = _median([abs(p - med) for p in ps])
-    meanad = sum(abs(p - med) for p in ps) / len(ps)
-    if mad > 0:
-        scale, k = mad, 0.6745
-    elif meanad > 0:
-        scale, k = meanad, 0.7979
+    rows = {}
+    if model == "per_head":
+        ps = {t: x / a for t, (x, a) in pts.items()}
+        med = _median(ps.values())
+        mad = _median([abs(p - med) for p in ps.values()])
+        meanad = sum(abs(p - med) for p in ps.values()) / len(ps)
+        if mad > 0:
+            scale, k = mad, 0.6745
+        elif meanad > 0:
+            scale, k = meanad, 0.7979
+        else:
+            return None
+        for t, (x, a) in pts.items():
+            z = k * abs(ps[t] - med) / scale
+            rows[t] = (x, a, z >= R15_Z, med * a)
     else:
-        return None
-    rows = {t: (x, a01, p, k * abs(p - med) / scale, abs(x - med * a01)) for t, (x, a01, p) in pts.items()}
-    return {"med": med, "mad": mad, "meanad": meanad, "n": len(pts), "rows": rows}
+        fit = _funnel_fit(list(pts.values()), model)
+        if fit is None:
+            return None
+        target, tau2 = fit
+        for t, (x, n) in pts.items():
+            mean, _, _, beyond = _funnel_judge(model, target, tau2, len(pts), x, n)
+            rows[t] = (x, n, beyond, mean)
+    return {"model": model, "n": len(pts), "rows": rows}
 
 
 def r15_peers(counted):
@@ -218,8 +365,8 @@ def r15_peers(counted):
         st = r15_peer_stats(counted, code)
         if st is None:
             continue
-        for t, (_, _, _, z, dev) in st["rows"].items():
-            if z >= R15_Z and dev >= R15_MIN_COUNT:
+        for t, (x, _, flagged, expected) in st["rows"].items():
+            if flagged and abs(x - expected) >= R15_MIN_COUNT:
                 out.append((t, code))
     return out
 

@@ -11,7 +11,7 @@ mod outliers;
 mod ytd;
 
 pub use expression::label;
-pub use outliers::{median, Robust};
+pub use outliers::{funnel_of, median, peer_model, peer_rows, Funnel, Model, Robust, Unit};
 
 use crate::config::{Check, Config};
 use crate::facts::FactTable;

@@ -77,14 +77,28 @@ pub struct Check {
     pub outlier: OutlierParams,
 }
 
-/// R15: modified z-scores against the township's own months and against its peers.
+/// R15: funnel limits against the peers of the month (Spiegelhalter 2005) and count-aware,
+/// trend-aware limits against the township's own months; modified z-scores for amounts that
+/// are not counts (money, kilograms).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OutlierParams {
-    /// |z| at or above which a value is an outlier.
+    /// Coverage of the limits beyond which a value is an outlier (0.998: the 99.8% limits).
+    #[serde(default = "level")]
+    pub level: f64,
+    /// Coverage beyond which it is a strong one.
+    #[serde(default = "strong_level")]
+    pub strong_level: f64,
+    /// How the spread between townships beyond chance is allowed for.
+    #[serde(default)]
+    pub dispersion: Dispersion,
+    /// Share of z-scores pulled in at each tail before over-dispersion is estimated.
+    #[serde(default = "winsorise")]
+    pub winsorise: f64,
+    /// Amounts (not counts): |modified z| at or above which a value is an outlier.
     #[serde(default = "z_warn")]
     pub z: f64,
-    /// |z| at or above which it is a strong one.
+    /// Amounts: |modified z| at or above which it is a strong one.
     #[serde(default = "z_strong")]
     pub z_strong: f64,
     /// How many previous months the township's own history looks at.
@@ -100,14 +114,38 @@ pub struct OutlierParams {
     /// small counts are not flagged for moving from 0 to 1.
     #[serde(default = "min_deviation")]
     pub min_deviation: f64,
-    /// The indicator per-capita comparisons divide by (resident population).
+    /// The denominator of counts compared across townships (resident population).
     #[serde(default)]
     pub population: Option<String>,
+    /// Counts that are a share of another indicator (code → its denominator code), compared
+    /// as proportions (binomial) instead of per head.
+    #[serde(default)]
+    pub proportions: std::collections::BTreeMap<String, String>,
+    /// Indicators drawn as a funnel chart in the county workbook.
+    #[serde(default)]
+    pub funnel_charts: Vec<String>,
+}
+
+/// Over-dispersion between townships (Spiegelhalter 2005, section 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Dispersion {
+    /// Chance alone (Poisson or binomial).
+    None,
+    /// Variance times φ, the mean squared winsorised z-score.
+    Multiplicative,
+    /// A random-effects variance τ² added (DerSimonian-Laird from the winsorised z-scores).
+    #[default]
+    Additive,
 }
 
 impl Default for OutlierParams {
     fn default() -> Self {
         Self {
+            level: level(),
+            strong_level: strong_level(),
+            dispersion: Dispersion::default(),
+            winsorise: winsorise(),
             z: z_warn(),
             z_strong: z_strong(),
             window: window(),
@@ -115,10 +153,21 @@ impl Default for OutlierParams {
             min_peers: min_peers(),
             min_deviation: min_deviation(),
             population: None,
+            proportions: Default::default(),
+            funnel_charts: Vec::new(),
         }
     }
 }
 
+fn level() -> f64 {
+    0.998
+}
+fn strong_level() -> f64 {
+    0.99999
+}
+fn winsorise() -> f64 {
+    0.1
+}
 fn z_warn() -> f64 {
     3.5
 }

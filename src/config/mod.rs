@@ -13,7 +13,7 @@ use serde::Deserialize;
 use std::path::Path;
 use toml::Spanned;
 
-pub use checks::{Builtin, Check, Columns, Missing, OutlierParams};
+pub use checks::{Builtin, Check, Columns, Dispersion, Missing, OutlierParams};
 pub use validate::ConfigError;
 
 use crate::model::Severity;

@@ -249,6 +249,17 @@ pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(
             Some("share must be a number > 0 (0.2 for 20%)")
         } else if !(o.z > 0.0 && o.z_strong >= o.z && o.min_deviation >= 0.0) {
             Some("outlier: z > 0, z_strong ≥ z and min_deviation ≥ 0")
+        } else if !(0.5 < o.level && o.level <= o.strong_level && o.strong_level < 1.0) {
+            Some("outlier: 0.5 < level ≤ strong_level < 1 (0.998 for the 99.8% limits)")
+        } else if !(0.0..0.5).contains(&o.winsorise) {
+            Some("outlier: winsorise must be ≥ 0 and < 0.5 (0.1 for 10% at each tail)")
+        } else if o
+            .proportions
+            .iter()
+            .chain(o.funnel_charts.iter().map(|c| (c, c)))
+            .any(|(a, b)| !codes.contains(a) || !codes.contains(b))
+        {
+            Some("outlier: proportions and funnel_charts name indicator codes only")
         } else if o.min_months == 0 || o.window < o.min_months || o.min_peers < 3 {
             Some("outlier: window ≥ min_months ≥ 1 and min_peers ≥ 3")
         } else if o.population.as_ref().is_some_and(|p| !codes.contains(p)) {

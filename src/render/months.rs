@@ -1,7 +1,7 @@
 //! Words for the findings of the rules that look beyond one return: R11 and R12 (last month),
 //! R15 (outliers), rules that could not be evaluated, and sentinel values. Words only.
 
-use crate::findings::{Kind, NotEvaluable, OutlierMethod};
+use crate::findings::{Kind, NotEvaluable, OutlierMethod, PeerModel};
 use crate::locate::format_number;
 use crate::model::Finding;
 
@@ -79,49 +79,23 @@ pub fn message(f: &Finding, lang: Lang) -> String {
         }
         Kind::Outlier {
             value,
+            expected,
             low,
             high,
+            level,
             z,
             strong,
             method,
-        } => {
-            let (range, z) = (
-                format!("{}–{}", n(low.round()), n(high.round())),
-                z_text(*z),
-            );
-            match (method, zh) {
-                (OutlierMethod::History { months }, true) => format!(
-                    "{} {}：与本乡镇前 {months} 个月相比，预期 {range}（修正 z 分数 {z}）",
-                    n(*value),
-                    if *strong { "严重偏离" } else { "偏离" }
-                ),
-                (OutlierMethod::History { months }, false) => format!(
-                    "{} is {}far from the township's previous {months} months: expected {range} (modified z {z})",
-                    n(*value),
-                    if *strong { "very " } else { "" }
-                ),
-                (OutlierMethod::Peers { townships }, true) => format!(
-                    "{} {}：按常住人口折算与同期 {townships} 个乡镇相比，预期 {range}（修正 z 分数 {z}）",
-                    n(*value),
-                    if *strong { "严重偏离" } else { "偏离" }
-                ),
-                (OutlierMethod::PeersLastMonth { townships }, true) => format!(
-                    "{} {}：按常住人口折算与上月 {townships} 个其他乡镇相比，预期 {range}（修正 z 分数 {z}）",
-                    n(*value),
-                    if *strong { "严重偏离" } else { "偏离" }
-                ),
-                (OutlierMethod::PeersLastMonth { townships }, false) => format!(
-                    "{} is {}far from {townships} other townships last month, per head of population: expected {range} (modified z {z})",
-                    n(*value),
-                    if *strong { "very " } else { "" }
-                ),
-                (OutlierMethod::Peers { townships }, false) => format!(
-                    "{} is {}far from {townships} townships this month, per head of population: expected {range} (modified z {z})",
-                    n(*value),
-                    if *strong { "very " } else { "" }
-                ),
-            }
-        }
+        } => outlier(
+            *value,
+            *expected,
+            (*low, *high),
+            *level,
+            *z,
+            *strong,
+            method,
+            zh,
+        ),
         Kind::NotEvaluable(why) => {
             let (zh_why, en_why) = match why {
                 NotEvaluable::NoStore => (
@@ -208,5 +182,113 @@ pub fn review(r: &crate::model::Review, lang: Lang) -> String {
     match lang {
         Lang::Zh => format!("审核说明（{}）：{}", state.join("，"), r.text),
         Lang::En => format!("explanation ({}): {}", state.join(", "), r.text),
+    }
+}
+
+/// A figure as a statistician reads it: one decimal under 100, whole above.
+fn about(v: f64) -> String {
+    if v.abs() < 100.0 {
+        n((v * 10.0).round() / 10.0)
+    } else {
+        n(v.round())
+    }
+}
+
+/// R15 in words: the value, what was expected, the limits, the method and how unusual.
+#[allow(clippy::too_many_arguments)] // one finding's fields, named rather than bundled
+fn outlier(
+    value: f64,
+    expected: f64,
+    (low, high): (f64, f64),
+    level: f64,
+    z: f64,
+    strong: bool,
+    method: &OutlierMethod,
+    zh: bool,
+) -> String {
+    let pct = format!("{}%", n((level * 1000.0).round() / 10.0));
+    let (value, expected, range, z) = (
+        n(value),
+        about(expected),
+        format!("{}–{}", about(low), about(high)),
+        z_text(z),
+    );
+    let model = |m: &PeerModel| {
+        match (m, zh) {
+        (PeerModel::Poisson, true) => "按常住人口计的计数（泊松分布，已计入乡镇间差异）",
+        (PeerModel::Binomial, true) => "按所占比例（二项分布，已计入乡镇间差异）",
+        (PeerModel::PerHead, true) => "按常住人口折算（修正 z 分数）",
+        (PeerModel::Poisson, false) => "as a count per head of population (Poisson, allowing for differences between townships)",
+        (PeerModel::Binomial, false) => "as a proportion (binomial, allowing for differences between townships)",
+        (PeerModel::PerHead, false) => "per head of population (modified z-score)",
+    }
+    };
+    let against = match (method, zh) {
+        (
+            OutlierMethod::History {
+                months,
+                trend: true,
+            },
+            true,
+        ) => format!("与本乡镇前 {months} 个月的变动趋势相比"),
+        (
+            OutlierMethod::History {
+                months,
+                trend: false,
+            },
+            true,
+        ) => format!("与本乡镇前 {months} 个月相比"),
+        (
+            OutlierMethod::Peers {
+                townships,
+                model: m,
+            },
+            true,
+        ) => format!("{}与同期 {townships} 个乡镇相比", model(m)),
+        (
+            OutlierMethod::PeersLastMonth {
+                townships,
+                model: m,
+            },
+            true,
+        ) => format!("{}与上月 {townships} 个其他乡镇相比", model(m)),
+        (
+            OutlierMethod::History {
+                months,
+                trend: true,
+            },
+            false,
+        ) => format!("against the trend of the township's previous {months} months"),
+        (
+            OutlierMethod::History {
+                months,
+                trend: false,
+            },
+            false,
+        ) => format!("against the township's previous {months} months"),
+        (
+            OutlierMethod::Peers {
+                townships,
+                model: m,
+            },
+            false,
+        ) => format!("against {townships} townships this month, {}", model(m)),
+        (
+            OutlierMethod::PeersLastMonth {
+                townships,
+                model: m,
+            },
+            false,
+        ) => format!(
+            "against {townships} other townships last month, {}",
+            model(m)
+        ),
+    };
+    if zh {
+        let how = if strong { "严重偏离" } else { "偏离" };
+        format!("{value} {how}：{against}，预期 {expected}，{pct} 控制限 {range}，超出控制限（z = {z}）")
+    } else {
+        let how = if strong { "very far" } else { "far" };
+        format!("{value} is {how} from what is expected {against}: expected {expected}, {pct} limits {range}, beyond them (z = {z})")
     }
 }

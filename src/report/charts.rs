@@ -1,6 +1,6 @@
 //! The 图表 sheet: returns received (on time, late, missing) as a chart, and for each rate the
 //! configuration marks `chart = true`, a bar per township with the county rate as a line, over
-//! small data tables on the same sheet.
+//! small data tables on the same sheet; below them the funnel charts of R15 (`funnel.rs`).
 
 use crate::render;
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
@@ -79,11 +79,7 @@ pub(super) fn charts(
     // Charts below the table, two to a row.
     let chart_row = last + 2;
     let per_page = super::page::rows_per_page(paper, true, scale);
-    ws.set_page_breaks(&chart_page_breaks(
-        chart_row,
-        charted.len().div_ceil(2) as u32,
-        per_page,
-    ))?;
+    let mut breaks = chart_page_breaks(chart_row, charted.len().div_ceil(2) as u32, per_page);
     for (k, i) in charted.iter().enumerate() {
         let col = 1 + 2 * k as u16;
         let name = heads[1 + 2 * k].clone();
@@ -106,6 +102,12 @@ pub(super) fn charts(
         bars.combine(&line);
         let (r, c) = (chart_row + 16 * (k as u32 / 2), 8 * (k as u16 % 2));
         ws.insert_chart(r, c, &bars)?;
+    }
+    let below = chart_row + 16 * (charted.len() as u32).div_ceil(2) + 1;
+    super::funnel::funnels(ws, out, config, lang, s, sheet, below, &mut breaks)?;
+    // One list of breaks for the sheet: rust_xlsxwriter keeps only the last one set.
+    if !breaks.is_empty() {
+        ws.set_page_breaks(&breaks)?;
     }
     Ok(())
 }

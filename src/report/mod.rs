@@ -6,6 +6,7 @@ mod by_township;
 mod charts;
 mod diffs;
 mod feedback;
+mod funnel;
 mod json;
 mod lists;
 mod page;

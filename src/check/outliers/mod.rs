@@ -1,0 +1,410 @@
+//! R15: values far from what is expected, against the township's own previous months (from
+//! the history store, `own_history.rs`: count-aware and trend-aware limits) and against the
+//! other townships of the same month (`funnel.rs`: funnel limits for counts, Poisson over the
+//! population or binomial out of another count, with over-dispersion between townships);
+//! amounts that are not counts (money, kilograms) by the modified z-score per head (Iglewicz
+//! and Hoaglin). Rare events (deaths) are left to R09: an indicator with `outliers = false` is
+//! not looked at. No IO, no words.
+
+mod funnel;
+mod own_history;
+
+pub use funnel::{Funnel, Model, Unit};
+
+use crate::config::{Builtin, Check, Config, IndicatorKind, OutlierParams};
+use crate::facts::FactTable;
+use crate::findings::{Kind, NotEvaluable, OutlierMethod, PeerModel};
+use crate::history::{Figures, Past};
+use crate::model::{Column, Finding};
+
+use super::history::not_evaluable;
+
+/// The centre and spread of a set of values for the modified z-score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Robust {
+    pub median: f64,
+    /// Median absolute deviation, or (when that is 0) the mean absolute deviation.
+    pub spread: f64,
+    /// 0.6745 with the median absolute deviation, 0.7979 with the mean.
+    pub factor: f64,
+}
+
+impl Robust {
+    /// `None` when every value is the same (no spread at all).
+    pub fn of(values: &[f64]) -> Option<Self> {
+        if values.is_empty() {
+            return None;
+        }
+        let median = median(values);
+        let deviations: Vec<f64> = values.iter().map(|v| (v - median).abs()).collect();
+        let mad = median_of(deviations.clone());
+        if mad > 0.0 {
+            return Some(Self {
+                median,
+                spread: mad,
+                factor: 0.6745,
+            });
+        }
+        let mean = deviations.iter().sum::<f64>() / deviations.len() as f64;
+        (mean > 0.0).then_some(Self {
+            median,
+            spread: mean,
+            factor: 0.7979,
+        })
+    }
+
+    pub fn z(&self, x: f64) -> f64 {
+        self.factor * (x - self.median).abs() / self.spread
+    }
+
+    /// The values whose z stays under `z`.
+    pub fn range(&self, z: f64) -> (f64, f64) {
+        let half = z * self.spread / self.factor;
+        (self.median - half, self.median + half)
+    }
+}
+
+pub fn median(values: &[f64]) -> f64 {
+    median_of(values.to_vec())
+}
+
+fn median_of(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => v[n / 2],
+        _ => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+pub fn evaluate(table: &FactTable, config: &Config, past: &Past, out: &mut Vec<Finding>) {
+    let Some(check) = config.builtin_check(Builtin::Outlier) else {
+        return;
+    };
+    own_history(table, config, check, past, out);
+    peers(table, config, check, past, out);
+}
+
+/// A finding at the township's cell of `code`, from a value judged at the configured levels.
+struct Judgement {
+    row: usize,
+    value: f64,
+    expected: f64,
+    limits: (f64, f64),
+    z: f64,
+    strong: bool,
+    method: OutlierMethod,
+}
+
+fn push(table: &FactTable, check: &Check, code: &str, j: Judgement, out: &mut Vec<Finding>) {
+    let p = &check.outlier;
+    // A deviation under the floor is never an outlier (a count moving from 0 to 1).
+    if (j.value - j.expected).abs() < p.min_deviation {
+        return;
+    }
+    let kind = Kind::Outlier {
+        value: j.value,
+        expected: j.expected,
+        low: j.limits.0,
+        high: j.limits.1,
+        level: p.level,
+        z: j.z,
+        strong: j.strong,
+        method: j.method,
+    };
+    let township = &table.townships[j.row];
+    out.push(super::at_cell(
+        table,
+        check,
+        township,
+        code,
+        Column::Month,
+        kind,
+    ));
+}
+
+fn own_history(
+    table: &FactTable,
+    config: &Config,
+    check: &Check,
+    past: &Past,
+    out: &mut Vec<Finding>,
+) {
+    let p: &OutlierParams = &check.outlier;
+    if past.store.is_none() {
+        out.push(not_evaluable(check, NotEvaluable::NoStore));
+        return;
+    }
+    let months = past.recent.len().min(p.window);
+    if months < p.min_months {
+        out.push(not_evaluable(
+            check,
+            NotEvaluable::TooFewMonths {
+                have: months,
+                need: p.min_months,
+            },
+        ));
+        return;
+    }
+    let recent = &past.recent[..months];
+    for (row, township) in table.townships.iter().enumerate() {
+        let have = recent.iter().filter(|f| f.has_township(township)).count();
+        if have < p.min_months {
+            out.push(
+                not_evaluable(
+                    check,
+                    NotEvaluable::TooFewMonths {
+                        have,
+                        need: p.min_months,
+                    },
+                )
+                .with_township(Some(township.clone())),
+            );
+            continue;
+        }
+        for ind in config.indicators.iter().filter(|i| i.outliers) {
+            let code = ind.code();
+            let Some(x) = table.value(row, code) else {
+                continue;
+            };
+            // `recent` is newest first; the expectation reads the months in order.
+            let series: Vec<f64> = recent
+                .iter()
+                .rev()
+                .filter_map(|f| f.get(township, code, Column::Month))
+                .collect();
+            if series.len() < p.min_months {
+                continue;
+            }
+            let stock = ind.kind == IndicatorKind::Stock;
+            let Some(e) = own_history::expect(&series, stock, ind.is_count()) else {
+                continue;
+            };
+            let (low, high, z, beyond) = own_history::judge(&e, x, p.level);
+            if !beyond {
+                continue;
+            }
+            let j = Judgement {
+                row,
+                value: x,
+                expected: e.expected,
+                limits: (low, high),
+                z,
+                strong: own_history::judge(&e, x, p.strong_level).3,
+                method: OutlierMethod::History {
+                    months: e.months,
+                    trend: e.trend,
+                },
+            };
+            push(table, check, code, j, out);
+        }
+    }
+}
+
+/// The peers a month is compared with: this run's townships when there are enough of them;
+/// else (one return checked as it arrives) last month's other townships from the store.
+#[derive(Clone, Copy)]
+enum PeerSource<'a> {
+    ThisMonth,
+    LastMonth(&'a Figures),
+}
+
+/// How an indicator is compared across townships, and by which denominator.
+pub fn peer_model<'c>(
+    config: &'c Config,
+    p: &'c OutlierParams,
+    code: &str,
+) -> Option<(PeerModel, &'c str)> {
+    let ind = config.indicators.iter().find(|i| i.code() == code)?;
+    if let Some(den) = p.proportions.get(code) {
+        return Some((PeerModel::Binomial, den.as_str()));
+    }
+    let population = p.population.as_deref()?;
+    if code == population {
+        return None;
+    }
+    let model = if ind.is_count() {
+        PeerModel::Poisson
+    } else {
+        PeerModel::PerHead
+    };
+    Some((model, population))
+}
+
+/// This month's (row, value, denominator) of an indicator, where both are there and the
+/// denominator is above 0.
+pub fn peer_rows(table: &FactTable, code: &str, denominator: &str) -> Vec<(usize, f64, f64)> {
+    (0..table.townships.len())
+        .filter_map(|row| {
+            let x = table.value(row, code)?;
+            let d = table.value(row, denominator).filter(|v| *v > 0.0)?;
+            Some((row, x, d))
+        })
+        .collect()
+}
+
+/// The funnel of a count indicator over this month's townships (also drawn as a chart).
+pub fn funnel_of(table: &FactTable, config: &Config, code: &str) -> Option<Funnel> {
+    let p = &config.builtin_check(Builtin::Outlier)?.outlier;
+    let (model, den) = peer_model(config, p, code)?;
+    let rows = peer_rows(table, code, den);
+    let units: Vec<Unit> = rows
+        .iter()
+        .map(|&(_, count, size)| Unit { count, size })
+        .collect();
+    fit(model, &units, p)
+}
+
+fn fit(model: PeerModel, units: &[Unit], p: &OutlierParams) -> Option<Funnel> {
+    let model = match model {
+        PeerModel::Poisson => Model::Poisson,
+        PeerModel::Binomial => Model::Binomial,
+        PeerModel::PerHead => return None,
+    };
+    if units.len() < p.min_peers {
+        return None;
+    }
+    Funnel::fit(units, model, p.dispersion, p.winsorise)
+}
+
+fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &mut Vec<Finding>) {
+    let p: &OutlierParams = &check.outlier;
+    if p.population.is_none() && p.proportions.is_empty() {
+        return;
+    }
+    let n = table.townships.len();
+    let others = |prev: &Figures| {
+        prev.townships()
+            .into_iter()
+            .filter(|t| !table.townships.iter().any(|own| own == t))
+            .count()
+    };
+    let source = match &past.previous {
+        _ if n >= p.min_peers => PeerSource::ThisMonth,
+        Some(prev) if others(prev) >= p.min_peers => PeerSource::LastMonth(prev),
+        _ => {
+            out.push(not_evaluable(
+                check,
+                NotEvaluable::TooFewPeers {
+                    have: n,
+                    need: p.min_peers,
+                },
+            ));
+            return;
+        }
+    };
+    for ind in config.indicators.iter().filter(|i| i.outliers) {
+        let code = ind.code();
+        let Some((model, den)) = peer_model(config, p, code) else {
+            continue;
+        };
+        let rows = peer_rows(table, code, den);
+        // This month's townships, or last month's others.
+        let reference: Vec<Unit> = match source {
+            PeerSource::ThisMonth => rows
+                .iter()
+                .map(|&(_, count, size)| Unit { count, size })
+                .collect(),
+            PeerSource::LastMonth(prev) => prev
+                .townships()
+                .into_iter()
+                .filter(|t| !table.townships.iter().any(|own| own == t))
+                .filter_map(|t| {
+                    let count = prev.get(t, code, Column::Month)?;
+                    let size = prev.get(t, den, Column::Month).filter(|v| *v > 0.0)?;
+                    Some(Unit { count, size })
+                })
+                .collect(),
+        };
+        if reference.len() < p.min_peers {
+            continue;
+        }
+        let method = match source {
+            PeerSource::ThisMonth => OutlierMethod::Peers {
+                townships: reference.len(),
+                model,
+            },
+            PeerSource::LastMonth(_) => OutlierMethod::PeersLastMonth {
+                townships: reference.len(),
+                model,
+            },
+        };
+        if model == PeerModel::PerHead {
+            per_head(table, check, code, &rows, &reference, method, out);
+            continue;
+        }
+        let Some(funnel) = fit(model, &reference, p) else {
+            continue;
+        };
+        for &(row, count, size) in &rows {
+            let u = Unit { count, size };
+            let j = funnel.judge(u, p.level);
+            if !j.beyond {
+                continue;
+            }
+            let j = Judgement {
+                row,
+                value: count,
+                expected: j.expected,
+                limits: (j.low, j.high),
+                z: j.z,
+                strong: funnel.judge(u, p.strong_level).beyond,
+                method,
+            };
+            push(table, check, code, j, out);
+        }
+    }
+}
+
+/// Amounts that are not counts: the modified z-score of the amount per head.
+fn per_head(
+    table: &FactTable,
+    check: &Check,
+    code: &str,
+    rows: &[(usize, f64, f64)],
+    reference: &[Unit],
+    method: OutlierMethod,
+    out: &mut Vec<Finding>,
+) {
+    let p = &check.outlier;
+    let rates: Vec<f64> = reference.iter().map(|u| u.count / u.size).collect();
+    let Some(r) = Robust::of(&rates) else {
+        return;
+    };
+    for &(row, x, pop) in rows {
+        let z = r.z(x / pop);
+        if z < p.z {
+            continue;
+        }
+        let (low, high) = r.range(p.z);
+        let j = Judgement {
+            row,
+            value: x,
+            expected: r.median * pop,
+            limits: ((low * pop).max(0.0), high * pop),
+            z: if x / pop < r.median { -z } else { z },
+            strong: z >= p.z_strong,
+            method,
+        };
+        push(table, check, code, j, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modified_z_with_mad_and_with_mean_deviation() {
+        let r = Robust::of(&[10.0, 11.0, 12.0, 13.0, 14.0]).expect("spread");
+        assert_eq!((r.median, r.spread, r.factor), (12.0, 1.0, 0.6745));
+        assert!((r.z(30.0) - 0.6745 * 18.0).abs() < 1e-12);
+        // Most values equal: MAD is 0, the mean absolute deviation takes over.
+        let r = Robust::of(&[5.0, 5.0, 5.0, 5.0, 5.0, 8.0]).expect("spread");
+        assert_eq!((r.median, r.factor), (5.0, 0.7979));
+        assert!((r.spread - 0.5).abs() < 1e-12);
+        assert_eq!(Robust::of(&[2.0, 2.0, 2.0]), None);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
+}

@@ -1,0 +1,254 @@
+//! R15 against a township's own months: what they lead to expect this month, and limits that
+//! respect count noise. A flow is expected at the median of its months; a stock at its last
+//! months carried forward by its steady monthly change (median change). The spread is the
+//! larger of the months' own robust spread and, for counts, Poisson noise at the expected
+//! level; when it is estimated from the months (Qn), the limits follow Student's t on their number,
+//! so a dozen months do not pass for certainty. Numbers only: no findings, no words, no IO.
+
+use statrs::distribution::{ContinuousCDF, DiscreteCDF, NegativeBinomial, StudentsT};
+
+use super::funnel::tail_z;
+use super::median;
+
+/// What the months lead to expect, and how far ordinary values stray from it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Expectation {
+    pub expected: f64,
+    /// Variance of this month's value around `expected`, on `scale`.
+    pub variance: f64,
+    pub scale: Scale,
+    /// Months it was estimated from.
+    pub months: usize,
+    /// Degrees of freedom of the spread (Student's t of the limits).
+    pub df: f64,
+    /// Whether a stock's steady change was followed.
+    pub trend: bool,
+}
+
+/// Where the spread is measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// A count that varies as chance does: the predictive negative binomial of `total`
+    /// events over `months`.
+    Counts { total: f64, months: f64 },
+    /// The value itself.
+    Linear,
+    /// ln(1 + value).
+    Log,
+}
+
+/// Robust standard deviation: Rousseeuw and Croux's Qn (2.2219 × the k-th smallest of the
+/// pairwise distances, k = C(⌊n/2⌋ + 1, 2), with their small-sample factors). Unlike the MAD
+/// it is 82% efficient, so a dozen months give a usable spread; one wrong month does not move it.
+fn robust_sd(values: &[f64]) -> f64 {
+    let n = values.len();
+    if n < 2 {
+        return 0.0;
+    }
+    let mut pairs: Vec<f64> = (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .map(|(i, j)| (values[i] - values[j]).abs())
+        .collect();
+    pairs.sort_by(f64::total_cmp);
+    let h = n / 2 + 1;
+    let k = (h * (h - 1) / 2).clamp(1, pairs.len());
+    let small = [0.399, 0.994, 0.512, 0.844, 0.611, 0.857, 0.669, 0.872];
+    let factor = match n {
+        2..=9 => small[n - 2],
+        _ if n % 2 == 1 => n as f64 / (n as f64 + 1.4),
+        _ => n as f64 / (n as f64 + 3.8),
+    };
+    2.2219 * factor * pairs[k - 1]
+}
+
+/// Degrees of freedom of a spread from `n` values by Qn: its efficiency (82%) times n − 1.
+fn degrees_of_freedom(n: usize) -> f64 {
+    (0.82 * (n.max(2) - 1) as f64).max(1.0)
+}
+
+/// `oldest_first`: the months before this one. `None` with fewer than two.
+pub fn expect(oldest_first: &[f64], stock: bool, count: bool) -> Option<Expectation> {
+    let n = oldest_first.len();
+    if n < 2 {
+        return None;
+    }
+    if !stock {
+        return Some(flow(oldest_first, count));
+    }
+    // A stock moves by its month's comings and goings: the last three months carried forward
+    // by the median monthly change (three, so one wrong month does not lead).
+    let changes: Vec<f64> = oldest_first.windows(2).map(|w| w[1] - w[0]).collect();
+    let drift = median(&changes);
+    let recent: Vec<f64> = (1..=n.min(3))
+        .map(|k| oldest_first[n - k] + k as f64 * drift)
+        .collect();
+    // One month's movement plus the uncertainty of the level projected from them.
+    let sd = robust_sd(&changes);
+    let floor = if count { drift.abs().max(1.0) } else { 0.0 };
+    Some(Expectation {
+        expected: median(&recent).max(0.0),
+        variance: (2.0 * sd * sd).max(floor),
+        scale: Scale::Linear,
+        months: n,
+        df: degrees_of_freedom(n - 1),
+        trend: drift != 0.0,
+    })
+}
+
+/// A flow: a count that varies no more than chance by its predictive distribution; else on the
+/// log scale (ln(1 + y)), where a lost digit and a digit too many are equally far, with the
+/// months' robust spread, and for counts at least Poisson noise (variance 1/(1 + μ) there).
+fn flow(oldest_first: &[f64], count: bool) -> Expectation {
+    let n = oldest_first.len();
+    let level = median(oldest_first).max(0.0);
+    let sd = robust_sd(oldest_first);
+    if count && sd * sd * (1.0 + 1.0 / n as f64) <= level {
+        // Chance alone: next month's count given the months' total (the largest month left
+        // out, in case it was a typing error) follows the predictive negative binomial of a
+        // Poisson rate with Jeffreys' prior: r = total + ½, p = m / (m + 1).
+        let mut sorted = oldest_first.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        let m = (n - 1) as f64;
+        let total: f64 = sorted[..n - 1].iter().map(|v| v.max(0.0)).sum();
+        return Expectation {
+            expected: (total + 0.5) / m,
+            variance: (total + 0.5) / m * (m + 1.0) / m,
+            scale: Scale::Counts {
+                total: total + 0.5,
+                months: m,
+            },
+            months: n,
+            df: degrees_of_freedom(n),
+            trend: false,
+        };
+    }
+    let logs: Vec<f64> = oldest_first.iter().map(|v| v.max(0.0).ln_1p()).collect();
+    let sd = robust_sd(&logs);
+    let floor = if count { 1.0 / (1.0 + level) } else { 0.0 };
+    Expectation {
+        expected: level,
+        variance: (sd * sd * (1.0 + 1.0 / n as f64)).max(floor),
+        scale: Scale::Log,
+        months: n,
+        df: degrees_of_freedom(n),
+        trend: false,
+    }
+}
+
+/// A value against the expectation: limits at `coverage` and its tail as a signed z.
+/// Returns (low, high, z, beyond).
+pub fn judge(e: &Expectation, value: f64, coverage: f64) -> (f64, f64, f64, bool) {
+    let tail = (1.0 - coverage) / 2.0;
+    let above = value > e.expected;
+    if let Scale::Counts { total, months } = e.scale {
+        let y = value.round().max(0.0) as u64;
+        let Ok(d) = NegativeBinomial::new(total, months / (months + 1.0)) else {
+            return (0.0, 0.0, f64::INFINITY, value > 0.0);
+        };
+        let (low, high) = (d.inverse_cdf(tail) as f64, d.inverse_cdf(1.0 - tail) as f64);
+        let p = match (above, y) {
+            (true, 0) => 1.0,
+            (true, _) => d.sf(y - 1),
+            (false, _) => d.cdf(y),
+        };
+        let z = tail_z(p.min(0.5));
+        return (
+            low,
+            high,
+            if above { z } else { -z },
+            value < low || value > high,
+        );
+    }
+    // Spread estimated from the months: Student's t with one degree fewer than months
+    // (a count's Poisson floor keeps it at least as wide as chance).
+    let t = StudentsT::new(0.0, 1.0, e.df).expect("df ≥ 1");
+    let sd = e.variance.sqrt();
+    let (centre, x) = match e.scale {
+        Scale::Log => (e.expected.ln_1p(), value.max(0.0).ln_1p()),
+        _ => (e.expected, value),
+    };
+    let back = |v: f64| match e.scale {
+        Scale::Log => v.exp_m1(),
+        _ => v,
+    };
+    if sd <= 0.0 {
+        let off = value != e.expected;
+        let z = if off { f64::INFINITY } else { 0.0 };
+        return (e.expected, e.expected, if above { z } else { -z }, off);
+    }
+    let half = t.inverse_cdf(1.0 - tail) * sd;
+    let (low, high) = (back(centre - half).max(0.0), back(centre + half));
+    let p = t.cdf(-((x - centre) / sd).abs());
+    let z = tail_z(p);
+    (
+        low,
+        high,
+        if above { z } else { -z },
+        value < low || value > high,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_small_count_moves_like_chance_and_a_lost_digit_is_found() {
+        // Months of 3, 5, 4, 2, 6, 4: spread below Poisson. The largest (6) left out, 18 events
+        // in 5 months: negative binomial r = 18.5, p = 5/6, mean 3.7, variance 4.44; its
+        // 99.9% quantile is 12 (P(Y ≤ 11) = 0.99829, P(Y ≤ 12) = 0.99935): 9 is ordinary.
+        let e = expect(&[3.0, 5.0, 4.0, 2.0, 6.0, 4.0], false, true).expect("months");
+        assert_eq!(
+            e.scale,
+            Scale::Counts {
+                total: 18.5,
+                months: 5.0
+            }
+        );
+        assert!((e.expected - 3.7).abs() < 1e-12, "{e:?}");
+        let (low, high, _, beyond) = judge(&e, 9.0, 0.998);
+        assert_eq!((low, high, beyond), (0.0, 12.0, false));
+        // Cervical screenings 13–42 in past months, 2 typed for 29: found.
+        let months = [
+            13.0, 42.0, 25.0, 31.0, 18.0, 36.0, 22.0, 29.0, 40.0, 15.0, 33.0, 27.0,
+        ];
+        let e = expect(&months, false, true).expect("months");
+        let (_, _, z, beyond) = judge(&e, 2.0, 0.998);
+        assert!(beyond && z < -3.0, "{e:?} z {z}");
+        // And 290 (a digit too many) too; 40 is ordinary.
+        assert!(judge(&e, 290.0, 0.998).3);
+        assert!(!judge(&e, 40.0, 0.998).3);
+    }
+
+    #[test]
+    fn a_stock_follows_its_steady_change() {
+        // +20 a month with a little noise: expected 5240 after 5220; 5245 ordinary, 5420 not.
+        let months = [
+            5000.0, 5021.0, 5039.0, 5061.0, 5080.0, 5099.0, 5121.0, 5140.0, 5160.0, 5181.0, 5199.0,
+            5220.0,
+        ];
+        let e = expect(&months, true, true).expect("months");
+        assert!(e.trend && (e.expected - 5240.0).abs() <= 1.0, "{e:?}");
+        assert!(!judge(&e, 5245.0, 0.998).3);
+        assert!(judge(&e, 5420.0, 0.998).3);
+        // Just above last year's range is no outlier for a growing stock.
+        assert!(!judge(&e, 5236.0, 0.998).3);
+    }
+
+    #[test]
+    fn the_t_limits_by_hand() {
+        // Amounts 10, 12, …, 20 (not counts, median 15) on the log scale, centred at ln 16 =
+        // 2.77259. Qn: the 6th smallest (k = C(4, 2)) of the 15 distances between ln(1 + y) is
+        // ln(21/17) = 0.21131; sd = 2.2219 · 0.611 · 0.21131 = 0.28687, times √(1 + 1/6) =
+        // 0.30985. Student's t with 0.82 · 5 = 4.1 df at 99.9% is 6.9986: limits
+        // e^(2.77259 ∓ 2.16850) − 1 = 0.8295 … 138.93.
+        let e = expect(&[10.0, 12.0, 14.0, 16.0, 18.0, 20.0], false, false).expect("months");
+        assert_eq!((e.scale, e.expected), (Scale::Log, 15.0));
+        let (low, high, _, beyond) = judge(&e, 0.5, 0.998);
+        assert!(
+            (low - 0.8295).abs() < 0.001 && (high - 138.93).abs() < 0.05,
+            "{low} {high}"
+        );
+        assert!(beyond && !judge(&e, 90.0, 0.998).3);
+    }
+}
