@@ -287,3 +287,25 @@ fn outputs_take_the_users_ordinary_permissions() {
         assert_eq!(mode, want, "{} is {mode:o}", Path::new(&f).display());
     }
 }
+
+#[test]
+fn command_line_mistakes_are_said_in_words_with_a_hint() {
+    let (status, _, err) = huizong(&["run"]);
+    assert_eq!(status, 2);
+    assert_eq!(
+        err,
+        "huizong: 错误: 缺少必需的参数 <FOLDER>\n提示：用 huizong run --help 查看用法（命令有 run、check、template、history、explain）\n"
+    );
+    let (status, _, err) = huizong(&["run", "x", "--lang", "fr"]);
+    assert_eq!(status, 2);
+    assert!(
+        err.starts_with("huizong: 错误: --lang <LANG> 不能取“fr”，可取：zh、en\n提示："),
+        "{err}"
+    );
+    let (status, _, err) = huizong(&["check", "x.xlsx", "--bogus", "--lang", "en"]);
+    assert_eq!(status, 2);
+    assert_eq!(
+        err,
+        "huizong: error: unknown argument --bogus\nhint: huizong check --help shows the usage (commands: run, check, template, history, explain)\n"
+    );
+}
