@@ -96,6 +96,21 @@ pub fn usage_lines(u: &Usage, command: Option<&str>, lang: Lang) -> Vec<String> 
     ]
 }
 
+/// Why the county's explanations file (审核说明) was not used, in words.
+pub fn explanations_unread(e: crate::review::LoadError, lang: Lang) -> String {
+    match e {
+        crate::review::LoadError::Read(r) => {
+            super::unreadable::unreadable(&crate::findings::Unreadable::from(r), lang)
+        }
+        crate::review::LoadError::NoHeader => lang
+            .t(
+                "没有写着“乡镇”“规则”“说明”的表头行",
+                "no header row naming 乡镇 (township), 规则 (rule) and 说明 (explanation)",
+            )
+            .to_string(),
+    }
+}
+
 /// The lines printed on stderr for a failure: `huizong: 错误: …` then `提示: …`.
 pub fn failure_lines(e: &(dyn Error + 'static), lang: Lang) -> Vec<String> {
     let Failure { message, hint } = describe(e, lang);

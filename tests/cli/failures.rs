@@ -309,3 +309,25 @@ fn command_line_mistakes_are_said_in_words_with_a_hint() {
         "huizong: error: unknown argument --bogus\nhint: huizong check --help shows the usage (commands: run, check, template, history, explain)\n"
     );
 }
+
+#[test]
+fn an_explanations_file_without_its_header_is_named_with_a_hint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ret = dir.path().join("杏林镇10月.xlsx");
+    std::fs::copy(root().join("samples/returns/2026-10/杏林镇10月.xlsx"), &ret).expect("copy");
+    let csv = dir.path().join("审核说明.csv");
+    std::fs::write(&csv, "甲,乙\n1,2\n").expect("write");
+    let (_, _, err) = huizong(&[
+        "check",
+        &ret.display().to_string(),
+        "--config",
+        "samples/huizong.toml",
+    ]);
+    assert_eq!(
+        err,
+        format!(
+            "审核说明文件无法读取，本次未使用：{}（没有写着“乡镇”“规则”“说明”的表头行）\n提示：审核说明表须有“乡镇”“规则”“说明”三列表头；改好后重新运行\n",
+            csv.display()
+        )
+    );
+}
