@@ -331,3 +331,46 @@ fn an_explanations_file_without_its_header_is_named_with_a_hint() {
         )
     );
 }
+
+#[test]
+fn a_large_run_prints_the_first_lines_of_each_rule_and_counts_the_rest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("returns");
+    std::fs::create_dir(&folder).expect("mkdir");
+    for i in 0..70 {
+        std::fs::write(folder.join(format!("乡{i:02}.xlsx")), b"").expect("write");
+    }
+    let out = dir.path().join("out").display().to_string();
+    let f = folder.display().to_string();
+    let base = [
+        "run",
+        &f,
+        "--config",
+        "samples/huizong.toml",
+        "--period",
+        "2026-10",
+        "--out",
+        &out,
+    ];
+    let (status, stdout, err) = huizong(&base);
+    assert_eq!(status, 1, "{err}");
+    assert_eq!(stdout.matches(": F02 错误: ").count(), 5, "{stdout}");
+    assert!(
+        stdout.contains("\n  … 另有 65 条 F02，见汇总表“异常清单”（--all 逐条打印）\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n问题: 错误 84  警示 0  核实 0  提示 "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n按规则: F02×70 F20×14"), "{stdout}");
+    let (_, all, _) = huizong(&[&base[..], &["--all"]].concat());
+    assert_eq!(all.matches(": F02 错误: ").count(), 70, "{all}");
+    let (_, en, _) = huizong(&[&base[..], &["--lang", "en"]].concat());
+    assert!(
+        en.contains(
+            "\n  … 65 more F02, see the workbook's Findings sheet (--all prints every line)\n"
+        ),
+        "{en}"
+    );
+}
