@@ -248,7 +248,7 @@ fn config(c: &ConfigError, lang: Lang) -> Failure {
             lang.t("请检查 --config 给出的路径", "check the path given to --config"),
         ),
         ConfigError::Syntax { origin, line, message } => Failure::new(
-            if zh { format!("配置文件 {origin} 第 {line} 行格式有误（TOML）：{message}") } else { format!("{origin}:{line}: not valid TOML: {message}") },
+            if zh { format!("配置文件 {origin} 第 {line} 行有误：{}", super::config_words::toml_zh(message)) } else { format!("{origin}:{line}: not valid TOML: {message}") },
             lang.t("文字须用英文双引号括起，[[townships]] 等标题须成对使用方括号；改好该行后重新运行", "text goes in straight double quotes and table headers in brackets; correct that line and run again"),
         ),
         ConfigError::Invalid { origin, line, key, message } => Failure::new(

@@ -151,6 +151,14 @@ fn a_configuration_mistake_is_exit_2_at_load_with_its_line() {
         err.contains("第 6 行（checks[22].message）有误：占位符 {C30} 不是该规则表达式中的数值（可用：C14, C15）"),
         "{err}"
     );
+    // A misspelt key, in the reader's words.
+    let misspelt = base.replace("code = \"01\"", "cdoe = \"01\"");
+    let (status, _, err) = run_with_config(misspelt.as_bytes());
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("第 4 行有误：不认识的键 `cdoe`，可用的键：`name`, `code`, `aliases`\n提示："),
+        "{err}"
+    );
     // Full-width letters and digits are read as the ASCII they stand for.
     let full = format!(
         "{base}[[more_checks]]\nid = \"K1\"\nseverity = \"warning\"\nassert = \"Ｃ06 ≤ １．０５ ＊ Ｃ01\"\n"
