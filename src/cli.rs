@@ -135,7 +135,72 @@ pub enum HistoryAction {
     },
 }
 
-/// Parses the process's arguments (exits with clap's message on a usage error).
-pub fn parse() -> Cli {
-    Cli::parse()
+/// A command-line mistake: what is wrong, the subcommand it was for, and whether `--lang en`
+/// was asked for (the rest of the line could not be parsed).
+pub struct Mistake {
+    pub usage: huizong::render::Usage,
+    pub command: Option<String>,
+    pub english: bool,
+}
+
+/// Parses the process's arguments. `--help` and `--version` print and exit here (clap's own
+/// text, which is both languages' about lines); a mistake is returned to be said in words.
+pub fn parse() -> Result<Cli, Mistake> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    use huizong::render::Usage;
+    let e = match Cli::try_parse() {
+        Ok(cli) => return Ok(cli),
+        Err(e) => e,
+    };
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let strings = |kind: ContextKind| -> Vec<String> {
+        match e.get(kind) {
+            Some(ContextValue::String(s)) => vec![s.clone()],
+            Some(ContextValue::Strings(v)) => v.clone(),
+            _ => Vec::new(),
+        }
+    };
+    let first = |kind: ContextKind| strings(kind).into_iter().next().unwrap_or_default();
+    let usage = match e.kind() {
+        ErrorKind::MissingRequiredArgument => Usage::Missing(strings(ContextKind::InvalidArg)),
+        ErrorKind::UnknownArgument => Usage::Unknown(first(ContextKind::InvalidArg)),
+        ErrorKind::InvalidValue => Usage::InvalidValue(
+            first(ContextKind::InvalidArg),
+            first(ContextKind::InvalidValue),
+            strings(ContextKind::ValidValue),
+        ),
+        ErrorKind::InvalidSubcommand => {
+            Usage::UnknownCommand(first(ContextKind::InvalidSubcommand))
+        }
+        _ => Usage::Other(
+            e.render()
+                .to_string()
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim_start_matches("error: ")
+                .to_string(),
+        ),
+    };
+    let args: Vec<String> = std::env::args().collect();
+    let english = args.windows(2).any(|w| w[0] == "--lang" && w[1] == "en")
+        || args.iter().any(|a| a == "--lang=en");
+    let commands = ["run", "check", "template", "history", "explain"];
+    let command = args
+        .iter()
+        .skip(1)
+        .find(|a| commands.contains(&a.as_str()))
+        .cloned();
+    Err(Mistake {
+        usage,
+        command,
+        english,
+    })
 }

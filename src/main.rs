@@ -6,7 +6,16 @@ mod commands;
 use huizong::render::Lang;
 
 fn main() {
-    let cli = cli::parse();
+    let cli = match cli::parse() {
+        Ok(cli) => cli,
+        Err(m) => {
+            let lang = if m.english { Lang::En } else { Lang::Zh };
+            for line in huizong::render::usage_lines(&m.usage, m.command.as_deref(), lang) {
+                eprintln!("{line}");
+            }
+            std::process::exit(commands::EXIT_FAILURE);
+        }
+    };
     let (lang, result) = match cli.command {
         cli::Command::Run {
             folder,

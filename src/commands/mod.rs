@@ -93,12 +93,17 @@ pub fn load_explanations(
             Ok(mut e) => out.append(&mut e),
             Err(e) => {
                 eprintln!(
-                    "{}：{}（{e}）",
+                    "{}{}{}{}",
                     lang.t(
                         "审核说明文件无法读取，本次未使用",
                         "explanations file not read"
                     ),
-                    f.display()
+                    huizong::render::colon(lang),
+                    f.display(),
+                    huizong::render::bracketed(
+                        &huizong::render::explanations_unread(e, lang),
+                        lang
+                    )
                 );
                 eprintln!(
                     "{}{}",

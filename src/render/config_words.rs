@@ -45,6 +45,37 @@ const FRAGMENTS: &[(&str, &str)] = &[
     ("placeholder", "占位符"),
 ];
 
+/// The TOML reader's words for the mistakes people make most (a quote or bracket missing, a key
+/// misspelt or given twice, a number where text belongs).
+const TOML_FRAGMENTS: &[(&str, &str)] = &[
+    ("unclosed array table", "[[…]] 标题缺少右方括号"),
+    ("unclosed table", "[…] 标题缺少右方括号"),
+    ("string values must be quoted", "文字须用英文双引号括起"),
+    (", expected literal string", ""),
+    ("invalid basic string", "文字缺少结尾的英文双引号"),
+    ("duplicate key", "键重复"),
+    ("unknown field", "不认识的键"),
+    ("missing field", "缺少键"),
+    ("invalid type: ", "类型不对："),
+    (", expected one of ", "，可用的键："),
+    (", expected ", "，应为 "),
+    ("a string", "文字（加英文双引号）"),
+    ("a sequence", "数组（[…]）"),
+    ("integer", "整数"),
+    ("float", "小数"),
+    ("boolean", "true/false"),
+    ("string", "文字"),
+];
+
+/// The Chinese of a TOML reading error (fragments not known are left as they are).
+pub fn toml_zh(message: &str) -> String {
+    let mut s = message.to_string();
+    for (en, zh) in TOML_FRAGMENTS {
+        s = s.replace(en, zh);
+    }
+    s
+}
+
 /// The Chinese of a validation message (fragments not known are left as they are).
 pub fn zh(message: &str) -> String {
     let mut s = message.to_string();
@@ -60,6 +91,22 @@ pub fn zh(message: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn toml_messages_read_in_chinese() {
+        assert_eq!(
+            super::toml_zh("unknown field `nmae`, expected one of `name`, `code`, `aliases`"),
+            "不认识的键 `nmae`，可用的键：`name`, `code`, `aliases`"
+        );
+        assert_eq!(
+            super::toml_zh("invalid type: integer `1`, expected a string"),
+            "类型不对：整数 `1`，应为 文字（加英文双引号）"
+        );
+        assert_eq!(
+            super::toml_zh("string values must be quoted, expected literal string"),
+            "文字须用英文双引号括起"
+        );
+    }
+
     #[test]
     fn known_messages_read_in_chinese() {
         assert_eq!(

@@ -37,6 +37,80 @@ impl std::fmt::Display for Failure {
 
 impl Error for Failure {}
 
+/// What is wrong with a command line, as the parser found it (told without naming the parser).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Usage {
+    /// Required arguments not given: their names.
+    Missing(Vec<String>),
+    /// An argument the command does not take.
+    Unknown(String),
+    /// A value the option does not take: (option, value, the values it takes).
+    InvalidValue(String, String, Vec<String>),
+    /// No such command.
+    UnknownCommand(String),
+    /// Anything else: the parser's own words.
+    Other(String),
+}
+
+/// The lines for a command-line mistake: what is wrong, once, and where to read the usage.
+pub fn usage_lines(u: &Usage, command: Option<&str>, lang: Lang) -> Vec<String> {
+    let zh = lang == Lang::Zh;
+    let message = match (u, zh) {
+        (Usage::Missing(names), true) => format!("缺少必需的参数 {}", names.join(" ")),
+        (Usage::Missing(names), false) => format!("missing required argument {}", names.join(" ")),
+        (Usage::Unknown(a), true) => format!("不认识的参数 {a}"),
+        (Usage::Unknown(a), false) => format!("unknown argument {a}"),
+        (Usage::InvalidValue(opt, v, _), true) if v.is_empty() => format!("{opt} 后面缺少取值"),
+        (Usage::InvalidValue(opt, v, _), false) if v.is_empty() => format!("{opt} needs a value"),
+        (Usage::InvalidValue(opt, v, valid), true) if valid.is_empty() => {
+            format!("{opt} 不能取“{v}”")
+        }
+        (Usage::InvalidValue(opt, v, valid), false) if valid.is_empty() => {
+            format!("{opt} does not take \"{v}\"")
+        }
+        (Usage::InvalidValue(opt, v, valid), true) => {
+            format!("{opt} 不能取“{v}”，可取：{}", valid.join("、"))
+        }
+        (Usage::InvalidValue(opt, v, valid), false) => {
+            format!(
+                "{opt} does not take \"{v}\"; it takes: {}",
+                valid.join(", ")
+            )
+        }
+        (Usage::UnknownCommand(c), true) => format!("没有 {c} 这个命令"),
+        (Usage::UnknownCommand(c), false) => format!("no command {c}"),
+        (Usage::Other(text), _) => text.clone(),
+    };
+    let help = match command {
+        Some(c) => format!("huizong {c} --help"),
+        None => "huizong --help".to_string(),
+    };
+    let hint = if zh {
+        format!("用 {help} 查看用法（命令有 run、check、template、history、explain）")
+    } else {
+        format!("{help} shows the usage (commands: run, check, template, history, explain)")
+    };
+    vec![
+        format!("huizong: {}: {message}", lang.t("错误", "error")),
+        format!("{}{hint}", hint_label(lang)),
+    ]
+}
+
+/// Why the county's explanations file (审核说明) was not used, in words.
+pub fn explanations_unread(e: crate::review::LoadError, lang: Lang) -> String {
+    match e {
+        crate::review::LoadError::Read(r) => {
+            super::unreadable::unreadable(&crate::findings::Unreadable::from(r), lang)
+        }
+        crate::review::LoadError::NoHeader => lang
+            .t(
+                "没有写着“乡镇”“规则”“说明”的表头行",
+                "no header row naming 乡镇 (township), 规则 (rule) and 说明 (explanation)",
+            )
+            .to_string(),
+    }
+}
+
 /// The lines printed on stderr for a failure: `huizong: 错误: …` then `提示: …`.
 pub fn failure_lines(e: &(dyn Error + 'static), lang: Lang) -> Vec<String> {
     let Failure { message, hint } = describe(e, lang);
@@ -174,7 +248,7 @@ fn config(c: &ConfigError, lang: Lang) -> Failure {
             lang.t("请检查 --config 给出的路径", "check the path given to --config"),
         ),
         ConfigError::Syntax { origin, line, message } => Failure::new(
-            if zh { format!("配置文件 {origin} 第 {line} 行格式有误（TOML）：{message}") } else { format!("{origin}:{line}: not valid TOML: {message}") },
+            if zh { format!("配置文件 {origin} 第 {line} 行有误：{}", super::config_words::toml_zh(message)) } else { format!("{origin}:{line}: not valid TOML: {message}") },
             lang.t("文字须用英文双引号括起，[[townships]] 等标题须成对使用方括号；改好该行后重新运行", "text goes in straight double quotes and table headers in brackets; correct that line and run again"),
         ),
         ConfigError::Invalid { origin, line, key, message } => Failure::new(
@@ -341,6 +415,23 @@ mod tests {
         );
         let en = lines(&e, Lang::En);
         assert!(en.ends_with("hint: the file may be open in Excel or WPS: close it and run again (or write elsewhere with --out)"), "{en}");
+    }
+
+    #[test]
+    fn command_line_mistakes_in_words() {
+        let u = Usage::Missing(vec!["<FOLDER>".into()]);
+        assert_eq!(
+            usage_lines(&u, Some("run"), Lang::Zh),
+            [
+                "huizong: 错误: 缺少必需的参数 <FOLDER>",
+                "提示：用 huizong run --help 查看用法（命令有 run、check、template、history、explain）"
+            ]
+        );
+        let u = Usage::InvalidValue("--lang".into(), "fr".into(), vec!["zh".into(), "en".into()]);
+        assert_eq!(
+            usage_lines(&u, Some("run"), Lang::En)[0],
+            "huizong: error: --lang does not take \"fr\"; it takes: zh, en"
+        );
     }
 
     #[test]

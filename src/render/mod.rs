@@ -13,7 +13,9 @@ pub use words::{bracketed, colon, county, form_name, unit};
 
 pub use months::{review, review_state};
 
-pub use failure::{failure_lines, hint_label, io_words, Failure};
+pub use failure::{
+    explanations_unread, failure_lines, hint_label, io_words, usage_lines, Failure, Usage,
+};
 pub use hint::{hint, township_hint};
 
 use crate::config::Config;

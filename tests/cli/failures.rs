@@ -151,6 +151,14 @@ fn a_configuration_mistake_is_exit_2_at_load_with_its_line() {
         err.contains("第 6 行（checks[22].message）有误：占位符 {C30} 不是该规则表达式中的数值（可用：C14, C15）"),
         "{err}"
     );
+    // A misspelt key, in the reader's words.
+    let misspelt = base.replace("code = \"01\"", "cdoe = \"01\"");
+    let (status, _, err) = run_with_config(misspelt.as_bytes());
+    assert_eq!(status, 2);
+    assert!(
+        err.contains("第 4 行有误：不认识的键 `cdoe`，可用的键：`name`, `code`, `aliases`\n提示："),
+        "{err}"
+    );
     // Full-width letters and digits are read as the ASCII they stand for.
     let full = format!(
         "{base}[[more_checks]]\nid = \"K1\"\nseverity = \"warning\"\nassert = \"Ｃ06 ≤ １．０５ ＊ Ｃ01\"\n"
@@ -286,4 +294,91 @@ fn outputs_take_the_users_ordinary_permissions() {
         let mode = std::fs::metadata(&f).expect("meta").permissions().mode() & 0o777;
         assert_eq!(mode, want, "{} is {mode:o}", Path::new(&f).display());
     }
+}
+
+#[test]
+fn command_line_mistakes_are_said_in_words_with_a_hint() {
+    let (status, _, err) = huizong(&["run"]);
+    assert_eq!(status, 2);
+    assert_eq!(
+        err,
+        "huizong: 错误: 缺少必需的参数 <FOLDER>\n提示：用 huizong run --help 查看用法（命令有 run、check、template、history、explain）\n"
+    );
+    let (status, _, err) = huizong(&["run", "x", "--lang", "fr"]);
+    assert_eq!(status, 2);
+    assert!(
+        err.starts_with("huizong: 错误: --lang <LANG> 不能取“fr”，可取：zh、en\n提示："),
+        "{err}"
+    );
+    let (status, _, err) = huizong(&["check", "x.xlsx", "--bogus", "--lang", "en"]);
+    assert_eq!(status, 2);
+    assert_eq!(
+        err,
+        "huizong: error: unknown argument --bogus\nhint: huizong check --help shows the usage (commands: run, check, template, history, explain)\n"
+    );
+}
+
+#[test]
+fn an_explanations_file_without_its_header_is_named_with_a_hint() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ret = dir.path().join("杏林镇10月.xlsx");
+    std::fs::copy(root().join("samples/returns/2026-10/杏林镇10月.xlsx"), &ret).expect("copy");
+    let csv = dir.path().join("审核说明.csv");
+    std::fs::write(&csv, "甲,乙\n1,2\n").expect("write");
+    let (_, _, err) = huizong(&[
+        "check",
+        &ret.display().to_string(),
+        "--config",
+        "samples/huizong.toml",
+    ]);
+    assert_eq!(
+        err,
+        format!(
+            "审核说明文件无法读取，本次未使用：{}（没有写着“乡镇”“规则”“说明”的表头行）\n提示：审核说明表须有“乡镇”“规则”“说明”三列表头；改好后重新运行\n",
+            csv.display()
+        )
+    );
+}
+
+#[test]
+fn a_large_run_prints_the_first_lines_of_each_rule_and_counts_the_rest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("returns");
+    std::fs::create_dir(&folder).expect("mkdir");
+    for i in 0..70 {
+        std::fs::write(folder.join(format!("乡{i:02}.xlsx")), b"").expect("write");
+    }
+    let out = dir.path().join("out").display().to_string();
+    let f = folder.display().to_string();
+    let base = [
+        "run",
+        &f,
+        "--config",
+        "samples/huizong.toml",
+        "--period",
+        "2026-10",
+        "--out",
+        &out,
+    ];
+    let (status, stdout, err) = huizong(&base);
+    assert_eq!(status, 1, "{err}");
+    assert_eq!(stdout.matches(": F02 错误: ").count(), 5, "{stdout}");
+    assert!(
+        stdout.contains("\n  … 另有 65 条 F02，见汇总表“异常清单”（--all 逐条打印）\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n问题: 错误 84  警示 0  核实 0  提示 "),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\n按规则: F02×70 F20×14"), "{stdout}");
+    let (_, all, _) = huizong(&[&base[..], &["--all"]].concat());
+    assert_eq!(all.matches(": F02 错误: ").count(), 70, "{all}");
+    let (_, en, _) = huizong(&[&base[..], &["--lang", "en"]].concat());
+    assert!(
+        en.contains(
+            "\n  … 65 more F02, see the workbook's Findings sheet (--all prints every line)\n"
+        ),
+        "{en}"
+    );
 }
