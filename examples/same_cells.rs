@@ -4,7 +4,7 @@
 //! argument. `scripts/windows.sh` uses it to compare the Windows build's workbook (run under
 //! Wine) with the Linux one.
 
-use calamine::{open_workbook, Data, Reader, Xlsx};
+use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
 
 fn cells(path: &str, sheet: &str) -> Result<calamine::Range<Data>, String> {
     let mut wb: Xlsx<_> = open_workbook(path).map_err(|e| format!("{path}: {e}"))?;

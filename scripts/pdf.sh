@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The county workbook as PDF (LibreOffice headless) and PNGs of its summary, 图表, 数据质量 and
-# 趋势 pages for docs/ (set PDF_OUT=DIR to keep the PDF).
+# The county workbook as PDF (LibreOffice headless) and PNGs of its summary, 分乡镇, 异常清单,
+# 图表, 数据质量 and 趋势 pages, and of a feedback workbook's 差错清单, for docs/ (set
+# PDF_OUT=DIR to keep the PDFs).
 #   scripts/pdf.sh [WORKBOOK]   (default: runs huizong on the samples' three months in order, so
 #                                that the history store gives the trend, and takes October's)
-# Needs: libreoffice-calc, poppler-utils, and a CJK font (fonts-wqy-microhei) from Debian.
+# Needs: libreoffice-calc, poppler-utils, and fonts (fonts-crosextra-carlito, whose widths are
+# Calibri's, and fonts-wqy-microhei) from Debian.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 for tool in soffice pdftoppm; do
@@ -14,7 +16,8 @@ trap 'rm -rf "$out"' EXIT
 workbook=${1:-}
 if [ -z "$workbook" ]; then
   for m in 2026-08 2026-09 2026-10; do
-    cargo run -q -- run "samples/returns/$m" --config samples/huizong.toml --out "$out" --quiet >/dev/null || true
+    cargo run -q -- run "samples/returns/$m" --config samples/huizong.toml --out "$out" \
+      --feedback "$out/feedback" --quiet >/dev/null || true
   done
   workbook="$out/安平县_2026-10_汇总.xlsx"
 fi
@@ -33,8 +36,18 @@ page_of() {
 }
 shot() { pdftoppm -png -r 70 -singlefile -f "$1" -l "$1" "$pdf" "docs/$2"; }
 shot 1 county-workbook-summary
+shot "$(page_of 分乡镇数据)" county-workbook-by-township
+shot "$(page_of 审核异常清单)" county-workbook-findings
 shot "$(page_of 主要指标分乡镇对比)" county-workbook-charts
 shot "$(page_of 报表数据质量)" county-workbook-quality
 shot "$(page_of 主要指标逐月趋势)" county-workbook-trend
 shot "$(page_of 漏斗图)" county-workbook-funnel
-echo "PDF: $last pages; docs/county-workbook-{summary,charts,quality,trend,funnel}.png"
+echo "PDF: $last pages; docs/county-workbook-{summary,by-township,findings,charts,quality,trend,funnel}.png"
+feedback="$out/feedback/青石镇_2026-10_退回修改通知.xlsx"
+if [ -f "$feedback" ]; then
+  soffice --headless "-env:UserInstallation=file://$out/lo" --convert-to pdf --outdir "$out" "$feedback" >/dev/null
+  fb_pdf="$out/$(basename "${feedback%.*}").pdf"
+  cp "$fb_pdf" "${PDF_OUT:-$out}/" 2>/dev/null || true
+  pdftoppm -png -r 70 -singlefile -f 1 -l 1 "$fb_pdf" docs/feedback-list
+  echo "feedback PDF: $(pdfinfo "$fb_pdf" | awk '/^Pages:/ {print $2}') pages; docs/feedback-list.png"
+fi

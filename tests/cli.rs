@@ -571,6 +571,60 @@ fn every_module_has_a_doc_comment() {
     }
 }
 
+/// The tests compile for Windows (`scripts/windows.sh`, `.ci/run`): every unix-only piece
+/// (`std::os::unix`, mkfifo, /proc) sits under a `#[cfg(unix)]` or `#[cfg(target_os …)]`
+/// within the eight lines above it.
+#[test]
+fn unix_only_apis_are_guarded() {
+    // Spelt in pieces, so that this test does not find itself.
+    let unix_only = [
+        concat!("std::os::", "unix"),
+        concat!("\"mk", "fifo\""),
+        concat!("\"/pr", "oc/"),
+    ];
+    let mut stack = vec![
+        root().join("src"),
+        root().join("tests"),
+        root().join("examples"),
+    ];
+    let mut unguarded = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir)
+            .expect("list")
+            .filter_map(Result::ok)
+        {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+                continue;
+            }
+            if p.extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&p).expect("read");
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                if line.trim_start().starts_with("//")
+                    || !unix_only.iter().any(|w| line.contains(w))
+                {
+                    continue;
+                }
+                let guarded = lines[i.saturating_sub(8)..i]
+                    .iter()
+                    .any(|l| l.contains("#[cfg(unix)]") || l.contains("#[cfg(target_os"));
+                if !guarded {
+                    unguarded.push(format!("{}:{}: {}", p.display(), i + 1, line.trim()));
+                }
+            }
+        }
+    }
+    assert!(
+        unguarded.is_empty(),
+        "not behind #[cfg(unix)]:\n{}",
+        unguarded.join("\n")
+    );
+}
+
 /// calamine is named only in `read/`, rust_xlsxwriter only in `report/`, clap only in `cli.rs`.
 #[test]
 fn layering_invariants_hold() {

@@ -26,6 +26,23 @@ fn run_with(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value) {
     (code, report)
 }
 
+/// A running process's peak memory (VmHWM, kB), where the system says it: Linux's /proc.
+#[cfg(target_os = "linux")]
+fn peak_kb_of(pid: u32) -> Option<u64> {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()?
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<u64>().ok())
+}
+
+/// Elsewhere (the tests compile for Windows) the peak is not measured.
+#[cfg(not(target_os = "linux"))]
+fn peak_kb_of(_pid: u32) -> Option<u64> {
+    None
+}
+
 /// Runs huizong and also returns the peak memory (VmHWM, kB) seen while it ran.
 fn run_measured(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value, u64) {
     let json = out.join("run.json");
@@ -45,17 +62,9 @@ fn run_measured(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value, u64) 
         .spawn()
         .expect("spawn");
     let started = Instant::now();
-    let status_file = format!("/proc/{}/status", child.id());
     let mut peak_kb = 0u64;
     let status = loop {
-        if let Ok(text) = std::fs::read_to_string(&status_file) {
-            let hwm = text
-                .lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<u64>().ok());
-            peak_kb = peak_kb.max(hwm.unwrap_or(0));
-        }
+        peak_kb = peak_kb.max(peak_kb_of(child.id()).unwrap_or(0));
         if let Some(s) = child.try_wait().expect("wait") {
             break s;
         }
