@@ -36,5 +36,5 @@ shot 1 county-workbook-summary
 shot "$(page_of 主要指标分乡镇对比)" county-workbook-charts
 shot "$(page_of 报表数据质量)" county-workbook-quality
 shot "$(page_of 主要指标逐月趋势)" county-workbook-trend
-shot "$(page_of 漏斗图)" county-workbook-funnel
+shot "$(page_of 99.8%上限)" county-workbook-funnel
 echo "PDF: $last pages; docs/county-workbook-{summary,charts,quality,trend,funnel}.png"

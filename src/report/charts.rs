@@ -46,10 +46,13 @@ pub(super) fn charts(
     }
     ws.set_row_height(2, 45)?;
     ws.set_freeze_panes(3, 1)?;
-    // One page wide: the table and the charts below it, the funnel charts on the pages after.
+    // One page: the table and the charts below it; then a page for each funnel chart.
+    let funnels = config
+        .builtin_check(crate::config::Builtin::Outlier)
+        .map_or(0, |c| c.outlier.funnel_charts.len());
     ws.set_landscape();
     ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
+    ws.set_print_fit_to_pages(1, 1 + funnels as u16);
     ws.set_footer("&C&P / &N");
     let first = 3u32;
     for (row, township) in out.table.townships.iter().enumerate() {

@@ -60,8 +60,8 @@ pub(super) fn funnels(
             unit,
             lang.t("漏斗图", "funnel plot")
         );
+        // The chart carries the title; the break keeps it off the page above.
         breaks.push(row);
-        ws.write_string_with_format(row, 0, &title, &s.text)?;
         let heads = [
             lang.t("乡镇", "Township").to_string(),
             name(den),
