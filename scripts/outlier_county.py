@@ -7,7 +7,7 @@ Writes OUT/config.toml (county and roster; the form is the built-in one), OUT/re
 and OUT/truth.json: the planted errors (month, township, code, true and typed value, kind) and the
 ordinary values of the last two months that are extreme under their own true distribution
 (beyond its 99.8% limits: P(Y >= y) or P(Y <= y) under 0.001). Deterministic: one seeded
-random.Random drives every draw. Usage: scripts/outlier_county.py OUT
+random.Random drives every draw (OUTLIER_SEED sets its seed). Usage: scripts/outlier_county.py OUT
 """
 
 import json
@@ -16,7 +16,7 @@ import random
 import sys
 from pathlib import Path
 
-SEED = 20261128
+SEED = int(__import__("os").environ.get("OUTLIER_SEED", "20261128"))   # OUTLIER_SEED=… for another county
 MONTHS = [(2025, m) for m in range(9, 13)] + [(2026, m) for m in range(1, 11)]
 PLANTED_MONTHS = MONTHS[-2:]
 TAIL = 0.001                          # each side of the 99.8% limits

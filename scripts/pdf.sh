@@ -41,7 +41,7 @@ shot "$(page_of 审核异常清单)" county-workbook-findings
 shot "$(page_of 主要指标分乡镇对比)" county-workbook-charts
 shot "$(page_of 报表数据质量)" county-workbook-quality
 shot "$(page_of 主要指标逐月趋势)" county-workbook-trend
-shot "$(page_of 漏斗图)" county-workbook-funnel
+shot "$(page_of 99.8%上限)" county-workbook-funnel
 echo "PDF: $last pages; docs/county-workbook-{summary,by-township,findings,charts,quality,trend,funnel}.png"
 feedback="$out/feedback/青石镇_2026-10_退回修改通知.xlsx"
 if [ -f "$feedback" ]; then

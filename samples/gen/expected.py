@@ -179,6 +179,7 @@ def checks_skipped(code, column):
 R15_EXCLUDED = ("A01", "C08", "C09", "C10")     # the denominator, and rare events (R09, not statistics)
 R15_INDICATORS = [c for c in CODES if c not in R15_EXCLUDED]
 R15_PROPORTIONS = {"A07": "A06", "A09": "A08", "A11": "A10", "B07": "B06", "C05": "C04", "C06": "C04"}
+R15_COUNTS_PER = {"D06": "D05"}                 # audience per talk: Poisson over D05
 R15_MIN_PEERS = 8
 R15_Z = 3.5
 R15_MIN_COUNT = 3
@@ -323,7 +324,7 @@ def r15_peer_stats(counted, code):
     dict with model, n and rows: township -> (x, denominator, flagged, expected)."""
     from .form import SCALE
     model = "binomial" if code in R15_PROPORTIONS else ("poisson" if SCALE[code] == 1 else "per_head")
-    den = R15_PROPORTIONS.get(code, "A01")
+    den = R15_PROPORTIONS.get(code) or R15_COUNTS_PER.get(code, "A01")
     pts = {}
     for t, v in counted.items():
         x, d = v[code][0], v[den][0]

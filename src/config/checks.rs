@@ -121,6 +121,11 @@ pub struct OutlierParams {
     /// as proportions (binomial) instead of per head.
     #[serde(default)]
     pub proportions: std::collections::BTreeMap<String, String>,
+    /// Counts of another count's units that are not a share of it (code → its denominator:
+    /// the audience of talks per talk), compared as a count per unit (Poisson), against the
+    /// peers and against the township's own months.
+    #[serde(default)]
+    pub counts_per: std::collections::BTreeMap<String, String>,
     /// Indicators drawn as a funnel chart in the county workbook.
     #[serde(default)]
     pub funnel_charts: Vec<String>,
@@ -154,6 +159,7 @@ impl Default for OutlierParams {
             min_deviation: min_deviation(),
             population: None,
             proportions: Default::default(),
+            counts_per: Default::default(),
             funnel_charts: Vec::new(),
         }
     }

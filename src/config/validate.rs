@@ -256,10 +256,11 @@ pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(
         } else if o
             .proportions
             .iter()
+            .chain(o.counts_per.iter())
             .chain(o.funnel_charts.iter().map(|c| (c, c)))
             .any(|(a, b)| !codes.contains(a) || !codes.contains(b))
         {
-            Some("outlier: proportions and funnel_charts name indicator codes only")
+            Some("outlier: proportions, counts_per and funnel_charts name indicator codes only")
         } else if o.min_months == 0 || o.window < o.min_months || o.min_peers < 3 {
             Some("outlier: window ≥ min_months ≥ 1 and min_peers ≥ 3")
         } else if o.population.as_ref().is_some_and(|p| !codes.contains(p)) {

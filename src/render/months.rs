@@ -284,11 +284,35 @@ fn outlier(
             model(m)
         ),
     };
-    if zh {
-        let how = if strong { "严重偏离" } else { "偏离" };
-        format!("{value} {how}：{against}，预期 {expected}，{pct} 控制限 {range}，超出控制限（z = {z}）")
-    } else {
-        let how = if strong { "very far" } else { "far" };
-        format!("{value} is {how} from what is expected {against}: expected {expected}, {pct} limits {range}, beyond them (z = {z})")
+    // Amounts by the modified z-score have an ordinary range, not limits of a distribution.
+    let per_head = matches!(
+        method,
+        OutlierMethod::Peers {
+            model: PeerModel::PerHead,
+            ..
+        } | OutlierMethod::PeersLastMonth {
+            model: PeerModel::PerHead,
+            ..
+        }
+    );
+    match (zh, per_head) {
+        (true, false) => {
+            let how = if strong { "严重偏离" } else { "偏离" };
+            format!("{value} {how}：{against}，预期 {expected}，{pct} 控制限 {range}，超出控制限（z = {z}）")
+        }
+        (true, true) => {
+            let how = if strong { "严重偏离" } else { "偏离" };
+            format!(
+                "{value} {how}：{against}，预期 {expected}，常见范围 {range}（修正 z 分数 {z}）"
+            )
+        }
+        (false, false) => {
+            let how = if strong { "very far" } else { "far" };
+            format!("{value} is {how} from what is expected {against}: expected {expected}, {pct} limits {range}, beyond them (z = {z})")
+        }
+        (false, true) => {
+            let how = if strong { "very far" } else { "far" };
+            format!("{value} is {how} from what is expected {against}: expected {expected}, ordinary range {range} (modified z {z})")
+        }
     }
 }

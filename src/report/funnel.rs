@@ -17,8 +17,8 @@ use crate::render::Lang;
 
 /// Points along the denominator at which the limits are drawn.
 const STEPS: u32 = 40;
-/// Rows a funnel's block takes at least (the chart's height).
-const CHART_ROWS: u32 = 20;
+/// Rows the chart takes above its figures.
+const CHART_ROWS: u32 = 27;
 
 /// Draws the funnels from `row` down, adding a page break before each to `breaks` (the sheet's
 /// one list of breaks, set by the caller); returns the first row below them.
@@ -64,8 +64,8 @@ pub(super) fn funnels(
                 lang
             )
         );
+        // The chart carries the title; the break keeps it off the page above.
         breaks.push(row);
-        ws.write_string_with_format(row, 0, &title, &s.header)?;
         let heads = [
             lang.t("乡镇", "Township").to_string(),
             name(den),
@@ -80,7 +80,8 @@ pub(super) fn funnels(
             lang.t("99.8%下限", "99.8% lower").to_string(),
             lang.t("99.8%上限", "99.8% upper").to_string(),
         ];
-        let top = row + 1;
+        // The chart first (a page's upper half), the figures it draws below it.
+        let top = row + 1 + CHART_ROWS;
         for (i, h) in heads.iter().chain(grid_heads.iter()).enumerate() {
             ws.write_string_with_format(top, i as u16, h, &s.header)?;
         }
@@ -96,16 +97,31 @@ pub(super) fn funnels(
             }
         }
         let sizes: Vec<f64> = points.iter().map(|(_, _, size)| *size).collect();
-        grid(ws, &funnel, &sizes, scale, top + 1, s)?;
-        let end = top + points.len().max(STEPS as usize) as u32;
-        let chart = chart(&title, sheet, top, points.len() as u32, &grid_heads, &heads)?;
-        ws.insert_chart(top, 11, &chart)?;
-        row = end.max(top + CHART_ROWS) + 2;
+        let highest_limit = grid(ws, &funnel, &sizes, scale, top + 1, s)?;
+        // A value far above every limit would flatten the funnel: then the rates go on a
+        // log scale, so both stay visible.
+        let highest_point = points
+            .iter()
+            .map(|(_, count, size)| count / size * scale)
+            .fold(0.0, f64::max);
+        let log = highest_point > 2.0 * highest_limit;
+        let chart = chart(
+            &title,
+            sheet,
+            top,
+            points.len() as u32,
+            &grid_heads,
+            &heads,
+            log,
+        )?;
+        ws.insert_chart(row + 1, 0, &chart)?;
+        row = top + points.len().max(STEPS as usize) as u32 + 2;
     }
     Ok(row)
 }
 
-/// The limits along the denominator, log-spaced from the smallest to the largest township.
+/// The limits along the denominator, log-spaced from the smallest to the largest township;
+/// returns the highest upper limit drawn.
 fn grid(
     ws: &mut Worksheet,
     funnel: &Funnel,
@@ -113,7 +129,8 @@ fn grid(
     scale: f64,
     first: u32,
     s: &Styles,
-) -> Result<(), XlsxError> {
+) -> Result<f64, XlsxError> {
+    let mut highest: f64 = 0.0;
     let lo = sizes.iter().copied().fold(f64::INFINITY, f64::min).max(1.0);
     let hi = sizes.iter().copied().fold(0.0, f64::max).max(lo * 1.01);
     for k in 0..STEPS {
@@ -128,8 +145,9 @@ fn grid(
         {
             ws.write_number_with_format(row, 5 + c as u16, v / size * scale, &s.decimals[2])?;
         }
+        highest = highest.max(h998 / size * scale);
     }
-    Ok(())
+    Ok(highest)
 }
 
 /// Township points, outliers marked, and the five lines, as one scatter chart.
@@ -140,6 +158,7 @@ fn chart(
     n: u32,
     grid_heads: &[String; 6],
     heads: &[String; 4],
+    log: bool,
 ) -> Result<Chart, XlsxError> {
     let mut chart = Chart::new(ChartType::ScatterStraight);
     chart.title().set_name(title);
@@ -192,6 +211,9 @@ fn chart(
     }
     chart.x_axis().set_name(heads[1].as_str()).set_log_base(10);
     chart.y_axis().set_name(heads[2].as_str());
-    chart.set_width(640).set_height(380);
+    if log {
+        chart.y_axis().set_log_base(10);
+    }
+    chart.set_width(900).set_height(520);
     Ok(chart)
 }

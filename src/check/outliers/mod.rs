@@ -168,17 +168,7 @@ fn own_history(
             let Some(x) = table.value(row, code) else {
                 continue;
             };
-            // `recent` is newest first; the expectation reads the months in order.
-            let series: Vec<f64> = recent
-                .iter()
-                .rev()
-                .filter_map(|f| f.get(township, code, Column::Month))
-                .collect();
-            if series.len() < p.min_months {
-                continue;
-            }
-            let stock = ind.kind == IndicatorKind::Stock;
-            let Some(e) = own_history::expect(&series, stock, ind.is_count()) else {
+            let Some(e) = expectation(table, row, township, ind, recent, p) else {
                 continue;
             };
             let (low, high, z, beyond) = own_history::judge(&e, x, p.level);
@@ -202,6 +192,40 @@ fn own_history(
     }
 }
 
+/// What the township's months lead to expect of `ind` this month (`None`: too few months).
+fn expectation(
+    table: &FactTable,
+    row: usize,
+    township: &str,
+    ind: &crate::config::Indicator,
+    recent: &[Figures],
+    p: &OutlierParams,
+) -> Option<own_history::Expectation> {
+    let code = ind.code();
+    // `recent` is newest first; the expectation reads the months in order.
+    let months = recent.iter().rev();
+    if let Some(den) = p.counts_per.get(code) {
+        let units = table.value(row, den).filter(|d| *d > 0.0)?;
+        let pairs: Vec<(f64, f64)> = months
+            .filter_map(|f| {
+                let y = f.get(township, code, Column::Month)?;
+                let d = f.get(township, den, Column::Month).filter(|d| *d > 0.0)?;
+                Some((y, d))
+            })
+            .collect();
+        return (pairs.len() >= p.min_months)
+            .then(|| own_history::expect_per(&pairs, units))
+            .flatten();
+    }
+    let series: Vec<f64> = months
+        .filter_map(|f| f.get(township, code, Column::Month))
+        .collect();
+    if series.len() < p.min_months {
+        return None;
+    }
+    own_history::expect(&series, ind.kind == IndicatorKind::Stock, ind.is_count())
+}
+
 /// The peers a month is compared with: this run's townships when there are enough of them;
 /// else (one return checked as it arrives) last month's other townships from the store.
 #[derive(Clone, Copy)]
@@ -219,6 +243,9 @@ pub fn peer_model<'c>(
     let ind = config.indicators.iter().find(|i| i.code() == code)?;
     if let Some(den) = p.proportions.get(code) {
         return Some((PeerModel::Binomial, den.as_str()));
+    }
+    if let Some(den) = p.counts_per.get(code) {
+        return Some((PeerModel::Poisson, den.as_str()));
     }
     let population = p.population.as_deref()?;
     if code == population {
@@ -270,7 +297,7 @@ fn fit(model: PeerModel, units: &[Unit], p: &OutlierParams) -> Option<Funnel> {
 
 fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &mut Vec<Finding>) {
     let p: &OutlierParams = &check.outlier;
-    if p.population.is_none() && p.proportions.is_empty() {
+    if p.population.is_none() && p.proportions.is_empty() && p.counts_per.is_empty() {
         return;
     }
     let n = table.townships.len();

@@ -95,6 +95,27 @@ pub fn expect(oldest_first: &[f64], stock: bool, count: bool) -> Option<Expectat
     })
 }
 
+/// A count per unit of another (the audience of talks per talk): this month's units times the
+/// months' median count per unit; the spread is the months' own (Qn of the counts per unit,
+/// times this month's units), at least Poisson noise.
+pub fn expect_per(pairs: &[(f64, f64)], units: f64) -> Option<Expectation> {
+    let n = pairs.len();
+    if n < 2 {
+        return None;
+    }
+    let per_unit: Vec<f64> = pairs.iter().map(|(y, d)| y / d).collect();
+    let expected = median(&per_unit) * units;
+    let sd = robust_sd(&per_unit) * units;
+    Some(Expectation {
+        expected,
+        variance: (sd * sd * (1.0 + 1.0 / n as f64)).max(expected),
+        scale: Scale::Linear,
+        months: n,
+        df: degrees_of_freedom(n),
+        trend: false,
+    })
+}
+
 /// A flow: a count that varies no more than chance by its predictive distribution; else on the
 /// log scale (ln(1 + y)), where a lost digit and a digit too many are equally far, with the
 /// months' robust spread, and for counts at least Poisson noise (variance 1/(1 + μ) there).
@@ -233,6 +254,29 @@ mod tests {
         assert!(judge(&e, 5420.0, 0.998).3);
         // Just above last year's range is no outlier for a growing stock.
         assert!(!judge(&e, 5236.0, 0.998).3);
+    }
+
+    #[test]
+    fn a_count_per_unit_follows_its_units() {
+        // About 40 listeners a talk, 0–3 talks a month (a month without talks says nothing):
+        // per talk 41, 39, 41.67, 37, 42, 39.67, median 40.33; 2 talks expect 80.67, with at
+        // least Poisson noise. 0 listeners or 800 are outliers, 95 is not.
+        let pairs: Vec<(f64, f64)> = [
+            (41.0, 1.0),
+            (78.0, 2.0),
+            (0.0, 0.0),
+            (125.0, 3.0),
+            (37.0, 1.0),
+            (84.0, 2.0),
+            (119.0, 3.0),
+        ]
+        .into_iter()
+        .filter(|(_, d)| *d > 0.0)
+        .collect();
+        let e = expect_per(&pairs, 2.0).expect("months");
+        assert!((e.expected - 242.0 / 3.0).abs() < 1e-9, "{e:?}");
+        assert!(!judge(&e, 95.0, 0.998).3);
+        assert!(judge(&e, 0.0, 0.998).3 && judge(&e, 800.0, 0.998).3);
     }
 
     #[test]
