@@ -27,6 +27,10 @@ const PIECE: usize = 1024;
 
 /// Every `<table>` of an HTML page is a sheet; colspan/rowspan become merged regions.
 pub fn read_html(text: &str, budget: &mut Budget) -> Result<Vec<SheetGrid>, ReadError> {
+    let max_attributes = budget.limits.max_attributes;
+    if most_attributes(text.as_bytes()) > max_attributes {
+        return Err(ReadError::OverCap(Cap::Attributes(max_attributes)));
+    }
     let sink = Sink {
         state: RefCell::new(Tables::new(*budget)),
     };
@@ -61,6 +65,72 @@ pub fn read_html(text: &str, budget: &mut Budget) -> Result<Vec<SheetGrid>, Read
         Some(e) => Err(e),
         None => Ok(state.sheets.into_iter().flatten().collect()),
     }
+}
+
+/// Where a scan of tags stands: html5ever's tag states, reduced to what counts attributes.
+#[derive(Clone, Copy, PartialEq)]
+enum Scan {
+    Data,
+    /// After `</`.
+    EndOpen,
+    TagName,
+    BeforeName,
+    Name,
+    AfterName,
+    BeforeValue,
+    Quoted(u8),
+    Unquoted,
+}
+
+/// The most attributes one tag has, by a linear scan that follows the tokenizer's tag states:
+/// html5ever looks for a duplicate among all of a tag's attributes as each one ends, so one tag
+/// with very many costs quadratic time where nothing outside the tokenizer can see it. The scan
+/// takes every `<` + letter for a tag (also inside comments and scripts), so it counts at least
+/// as many; what it could still miss, the time budget catches.
+fn most_attributes(bytes: &[u8]) -> u64 {
+    let (mut state, mut count, mut most) = (Scan::Data, 0u64, 0u64);
+    for (i, &b) in bytes.iter().enumerate() {
+        let space = b.is_ascii_whitespace();
+        state = match (state, b) {
+            (Scan::Data, b'<') => {
+                let next = bytes.get(i + 1).copied().unwrap_or(0);
+                count = 0;
+                if next.is_ascii_alphabetic() {
+                    Scan::TagName
+                } else if next == b'/' {
+                    Scan::EndOpen
+                } else {
+                    Scan::Data
+                }
+            }
+            (Scan::Data, _) => Scan::Data,
+            (Scan::Quoted(q), b) if b == q => Scan::BeforeName,
+            (Scan::Quoted(q), _) => Scan::Quoted(q),
+            (_, b'>') => Scan::Data,
+            (Scan::EndOpen, _) => Scan::TagName,
+            (Scan::TagName, b'/') => Scan::BeforeName,
+            (Scan::TagName, _) if space => Scan::BeforeName,
+            (Scan::TagName, _) => Scan::TagName,
+            (Scan::BeforeName, b'/') => Scan::BeforeName,
+            (Scan::BeforeName | Scan::AfterName, _) if space => state,
+            (Scan::AfterName, b'/') => Scan::BeforeName,
+            (Scan::AfterName | Scan::Name, b'=') => Scan::BeforeValue,
+            (Scan::BeforeName | Scan::AfterName, _) => {
+                count += 1;
+                most = most.max(count);
+                Scan::Name
+            }
+            (Scan::Name, b'/') => Scan::BeforeName,
+            (Scan::Name, _) if space => Scan::AfterName,
+            (Scan::Name, _) => Scan::Name,
+            (Scan::BeforeValue, _) if space => Scan::BeforeValue,
+            (Scan::BeforeValue, b'"' | b'\'') => Scan::Quoted(b),
+            (Scan::BeforeValue, _) => Scan::Unquoted,
+            (Scan::Unquoted, _) if space => Scan::BeforeName,
+            (Scan::Unquoted, _) => Scan::Unquoted,
+        };
+    }
+    most
 }
 
 struct Sink {
@@ -499,6 +569,17 @@ mod tests {
         assert!(matches!(
             read(&wide),
             Err(ReadError::OverCap(Cap::RowCells(16_384)))
+        ));
+    }
+
+    #[test]
+    fn attributes_are_counted_as_the_tokenizer_reads_them() {
+        assert_eq!(most_attributes(br#"<td a b=1 c='x y' d="1>2" e/f>"#), 6);
+        assert_eq!(most_attributes(b"<p>a < b, 3<4 </p>"), 0);
+        let flood = format!("<table><tr><td{}>x</td></tr></table>", " a".repeat(1001));
+        assert!(matches!(
+            read(&flood),
+            Err(ReadError::OverCap(Cap::Attributes(1000)))
         ));
     }
 

@@ -35,6 +35,8 @@ pub struct Limits {
     pub max_depth: u64,
     /// Elements (tags) of an HTML or XML file.
     pub max_nodes: u64,
+    /// Attributes of one HTML tag (html5ever's tokenizer checks each against all the others).
+    pub max_attributes: u64,
     /// Merged regions of one sheet (a form has a few dozen).
     pub max_merges: u64,
     /// Wall-clock time reading one file may take, in seconds.
@@ -54,7 +56,8 @@ impl Default for Limits {
             max_field_chars: 32_767,
             max_line_kb: 1_024,
             max_depth: 256,
-            max_nodes: 2_000_000,
+            max_nodes: 500_000,
+            max_attributes: 1_000,
             max_merges: 10_000,
             max_seconds: 5.0,
         }
@@ -114,6 +117,8 @@ pub enum Cap {
     Depth(u64),
     /// Elements of the file (cap).
     Nodes(u64),
+    /// Attributes of one tag (cap).
+    Attributes(u64),
     /// Merged regions of one sheet (cap).
     Merges(u64),
     /// Milliseconds of reading (cap): the file is too costly.

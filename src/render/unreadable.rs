@@ -116,6 +116,10 @@ fn over_cap(cap: Cap, lang: Lang) -> String {
             format!("标记超过 {n} 个"),
             format!("more than {n} elements (tags)"),
         ),
+        Cap::Attributes(n) => (
+            format!("一个标记的属性超过 {n} 个"),
+            format!("a tag has more than {n} attributes"),
+        ),
         Cap::Merges(n) => (
             format!("一个工作表的合并单元格超过 {n} 处"),
             format!("more than {n} merged regions in a sheet"),
@@ -159,7 +163,8 @@ mod tests {
             Cap::FieldChars(32_767),
             Cap::LineKb(1024),
             Cap::Depth(256),
-            Cap::Nodes(2_000_000),
+            Cap::Nodes(500_000),
+            Cap::Attributes(1_000),
             Cap::Merges(10_000),
             Cap::Millis(5000),
         ];

@@ -328,3 +328,104 @@ pub fn build(dir: &Path, samples: &Path) {
         std::os::unix::fs::symlink(dir.join("环1.xlsx"), dir.join("环2.xlsx")).expect("link");
     }
 }
+
+/// Hostile text-format files (issue 11): HTML saved as `.xls`, SpreadsheetML 2003, CSV. Each is
+/// listed with its rule and a word of its reason, like [`BAD`]; each must cost under 2 s and
+/// 200 MB beside good returns.
+pub const HOSTILE: [(&str, &str, &str); 18] = [
+    ("跨行跨列.xls", "F02", "超过 5000000 个单元格"),
+    ("深层表格.xls", "F02", "工作表或表格超过 100 个"),
+    ("格式嵌套.xls", "F03", "未找到报表"),
+    ("宽行.xls", "F02", "一行超过 16384 个单元格"),
+    ("长单元格.xls", "F02", "超过 32767 个字符"),
+    ("标记过多.xls", "F02", "标记超过 500000 个"),
+    ("属性洪水.xls", "F02", "属性超过 1000 个"),
+    ("合并炸弹.xml", "F02", "超过 5000000 个单元格"),
+    ("合并过多.xml", "F02", "合并单元格超过 10000 处"),
+    ("极远位置.xml", "F03", "未找到报表"),
+    ("深层嵌套.xml", "F02", "嵌套超过 256 层"),
+    ("长文本.xml", "F02", "超过 32767 个字符"),
+    ("超大文本.csv", "F02", "超过 16 MB"),
+    ("长字段.csv", "F02", "超过 32767 个字符"),
+    ("长行.csv", "F02", "一行文字超过 1024 KB"),
+    ("宽行.csv", "F02", "一行超过 16384 个单元格"),
+    ("单元格过多.csv", "F02", "超过 5000000 个单元格"),
+    ("引号不闭合.csv", "F03", "未找到报表"),
+];
+
+const SSML_HEAD: &str = concat!(
+    r#"<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" "#,
+    r#"xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">"#
+);
+
+fn ssml(body: &str) -> Vec<u8> {
+    format!("{SSML_HEAD}<Worksheet ss:Name=\"表1\"><Table>{body}</Table></Worksheet></Workbook>")
+        .into_bytes()
+}
+
+/// The bytes of each [`HOSTILE`] file, by name.
+pub fn hostile_bytes(name: &str) -> Vec<u8> {
+    let html = |body: String| format!("<html><body>{body}</body></html>").into_bytes();
+    match name {
+        // The issue's file: 300 cells spanning 60000 rows × 16000 columns each, 38 KB.
+        "跨行跨列.xls" => html(format!(
+            "<table><tr>{}</tr></table>",
+            r#"<td rowspan="60000" colspan="16000">x</td>"#.repeat(300)
+        )),
+        "深层表格.xls" => html("<table><tr><td>".repeat(5000)),
+        // Misnested formatting: a tree builder re-opens every <b> for each <p> (25 M nodes).
+        "格式嵌套.xls" => html(format!(
+            "{}{}<table><tr><td>x</td></tr></table>",
+            (0..5000).map(|i| format!("<b id={i}>")).collect::<String>(),
+            "<p>x</p>".repeat(5000)
+        )),
+        "宽行.xls" => html(format!("<table><tr>{}</tr></table>", "<td>1</td>".repeat(20_000))),
+        "长单元格.xls" => html(format!(
+            "<table><tr><td>{}</td></tr></table>",
+            "长".repeat(200_000)
+        )),
+        "标记过多.xls" => html("<i>".repeat(500_001)),
+        // One tag with 200,000 attributes: html5ever checks each new attribute against all the
+        // tag's others, so this one tag costs quadratic time inside the tokenizer.
+        "属性洪水.xls" => html(format!(
+            "<table><tr><td {}>x</td></tr></table>",
+            (0..200_000).map(|i| format!(" a{i}")).collect::<String>()
+        )),
+        "合并炸弹.xml" => ssml(
+            &r#"<Row><Cell ss:MergeAcross="16383" ss:MergeDown="1048575"><Data ss:Type="String">x</Data></Cell></Row>"#
+                .repeat(10),
+        ),
+        "合并过多.xml" => ssml(
+            &format!("<Row>{}</Row>", r#"<Cell ss:MergeAcross="1"/>"#.repeat(8)).repeat(2000),
+        ),
+        "极远位置.xml" => ssml(concat!(
+            r#"<Row ss:Index="4294967295"><Cell ss:Index="16384" ss:MergeDown="4294967295">"#,
+            r#"<Data ss:Type="Number">1</Data></Cell></Row><Row/><Row/>"#
+        )),
+        "深层嵌套.xml" => ssml(&format!("{}{}", "<a>".repeat(100_000), "</a>".repeat(100_000))),
+        "长文本.xml" => ssml(&format!(
+            r#"<Row><Cell><Data ss:Type="String">{}</Data></Cell></Row>"#,
+            "&#38271;".repeat(100_000)
+        )),
+        "超大文本.csv" => "序号,指标\n1,2\n".repeat(1_000_000).into_bytes(),
+        "长字段.csv" => format!("序号,指标\n1,\"{}\"\n", "长".repeat(100_000)).into_bytes(),
+        "长行.csv" => format!("序号,指标\n{}\n", vec!["x".repeat(10_000); 200].join(","))
+            .into_bytes(),
+        "宽行.csv" => format!("序号,指标\n{}\n", ",".repeat(20_000)).into_bytes(),
+        "单元格过多.csv" => {
+            let line = format!("{}\n", vec!["1"; 10_000].join(","));
+            format!("序号,指标\n{}", line.repeat(501)).into_bytes()
+        }
+        // A quote never closed: the rest of the file is one field (under the caps).
+        "引号不闭合.csv" => format!("序号,指标\n1,\"{}", "2,3\n".repeat(5000)).into_bytes(),
+        other => panic!("no hostile file {other}"),
+    }
+}
+
+/// Writes every [`HOSTILE`] file into `dir`.
+pub fn hostile(dir: &Path) {
+    std::fs::create_dir_all(dir).expect("dir");
+    for (name, _, _) in HOSTILE {
+        std::fs::write(dir.join(name), hostile_bytes(name)).expect("write");
+    }
+}

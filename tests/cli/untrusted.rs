@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use calamine::{open_workbook, Reader, Xlsx};
 use serde_json::Value;
 
-use super::bad_builder::{self, BAD, DISGUISED, GOOD, INJECTIONS};
+use super::bad_builder::{self, BAD, DISGUISED, GOOD, HOSTILE, INJECTIONS};
 use super::root;
 
 fn samples() -> PathBuf {
@@ -37,6 +37,25 @@ fn peak_kb_of(pid: u32) -> Option<u64> {
         .and_then(|v| v.parse::<u64>().ok())
 }
 
+/// A running process's CPU time in clock ticks (utime + stime, fields 14 and 15 of Linux's
+/// /proc/PID/stat, after the parenthesised command name).
+#[cfg(target_os = "linux")]
+fn cpu_ticks_of(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    (f.len() > 13).then(|| f[11] + f[12])
+}
+
+/// Elsewhere (the tests compile for Windows) CPU time is not measured.
+#[cfg(not(target_os = "linux"))]
+fn cpu_ticks_of(_pid: u32) -> Option<u64> {
+    None
+}
+
 /// Elsewhere (the tests compile for Windows) the peak is not measured.
 #[cfg(not(target_os = "linux"))]
 fn peak_kb_of(_pid: u32) -> Option<u64> {
@@ -45,12 +64,25 @@ fn peak_kb_of(_pid: u32) -> Option<u64> {
 
 /// Runs huizong and also returns the peak memory (VmHWM, kB) seen while it ran.
 fn run_measured(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value, u64) {
+    let (code, report, peak_kb, _) =
+        run_costed(folder, out, extra, &root().join("samples/huizong.toml"));
+    (code, report, peak_kb)
+}
+
+/// Runs huizong with a configuration; returns the exit status, the run report, the peak memory
+/// (VmHWM, kB) and the CPU time it took (user + system, as last seen).
+fn run_costed(
+    folder: &Path,
+    out: &Path,
+    extra: &[&str],
+    config: &Path,
+) -> (i32, Value, u64, Duration) {
     let json = out.join("run.json");
     let mut child = Command::new(env!("CARGO_BIN_EXE_huizong"))
         .arg("run")
         .arg(folder)
         .arg("--config")
-        .arg(root().join("samples/huizong.toml"))
+        .arg(config)
         .arg("--out")
         .arg(out)
         .arg("--json")
@@ -63,8 +95,10 @@ fn run_measured(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value, u64) 
         .expect("spawn");
     let started = Instant::now();
     let mut peak_kb = 0u64;
+    let mut cpu_ticks = 0u64;
     let status = loop {
         peak_kb = peak_kb.max(peak_kb_of(child.id()).unwrap_or(0));
+        cpu_ticks = cpu_ticks.max(cpu_ticks_of(child.id()).unwrap_or(0));
         if let Some(s) = child.try_wait().expect("wait") {
             break s;
         }
@@ -81,9 +115,11 @@ fn run_measured(folder: &Path, out: &Path, extra: &[&str]) -> (i32, Value, u64) 
         "exit {code} on {}",
         folder.display()
     );
+    // CPU time, not wall time: other work on the machine does not count (ticks of 10 ms).
+    let elapsed = Duration::from_millis(cpu_ticks * 10);
     let report =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("json")).expect("parse");
-    (code, report, peak_kb)
+    (code, report, peak_kb, elapsed)
 }
 
 fn township_values(report: &Value, township: &str) -> Value {
@@ -169,6 +205,99 @@ fn bad_inputs_are_named_and_good_returns_consolidated_as_without_them() {
                 .iter()
                 .any(|f| f["rule"] == "F23"),
             "{file}: the extension mismatch is noted"
+        );
+    }
+}
+
+/// The good returns of `with` are consolidated exactly as in `alone`: status, values, findings.
+fn assert_good_as_alone(with: &Value, alone: &Value, what: &str) {
+    for file in GOOD {
+        let r = |rep: &Value| {
+            rep["returns"]
+                .as_array()
+                .and_then(|a| a.iter().find(|x| x["file"] == file).cloned())
+                .unwrap_or_default()
+        };
+        let (a, b) = (r(with), r(alone));
+        assert_eq!(a["status"], "counted", "{what}: {file}");
+        assert_eq!(a, b, "{what}: {file}");
+        let t = a["township"].as_str().unwrap_or("");
+        assert_eq!(
+            township_values(with, t),
+            township_values(alone, t),
+            "{what}: {file} values"
+        );
+        assert_eq!(
+            findings_of(with, file),
+            findings_of(alone, file),
+            "{what}: {file} findings"
+        );
+    }
+}
+
+/// Issue 11: each hostile text-format file beside the good returns is named with its reason,
+/// costs under 2 s and 200 MB more than the good returns alone (peak memory of the whole run
+/// under 200 MB), and the good returns come out exactly as alone.
+#[test]
+fn hostile_text_files_are_named_and_each_costs_under_2_s_and_200_mb() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let config = root().join("samples/huizong.toml");
+    let good = tmp.path().join("good");
+    bad_builder::good_only(&good, &samples());
+    // The least of two runs.
+    let (_, alone, _, t1) = run_costed(&good, &tmp.path().join("alone1"), &[], &config);
+    let (_, _, _, t2) = run_costed(&good, &tmp.path().join("alone2"), &[], &config);
+    let baseline = t1.min(t2);
+    for (i, (file, rule, words)) in HOSTILE.iter().enumerate() {
+        let dir = tmp.path().join(format!("in{i}"));
+        bad_builder::good_only(&dir, &samples());
+        std::fs::write(dir.join(file), bad_builder::hostile_bytes(file)).expect("write");
+        let (_, with, peak_kb, took) =
+            run_costed(&dir, &tmp.path().join(format!("out{i}")), &[], &config);
+        let found = findings_of(&with, file);
+        assert!(
+            found
+                .iter()
+                .any(|f| f["rule"] == *rule
+                    && f["message"].as_str().is_some_and(|m| m.contains(words))),
+            "{file}: expected {rule} with “{words}”, got {found:#?}"
+        );
+        let extra = took.saturating_sub(baseline);
+        eprintln!("{file}: CPU {took:?} (good returns alone {baseline:?}), peak {peak_kb} kB");
+        assert!(
+            extra < Duration::from_secs(2),
+            "{file}: {extra:?} more than the good returns"
+        );
+        assert!(peak_kb < 200 * 1024, "{file}: peak memory {peak_kb} kB");
+        assert_good_as_alone(&with, &alone, file);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+/// The time budget: a run with `max_seconds = 0` names every return as too costly, in words,
+/// and goes on (deterministic: the budget is looked at before any reading).
+#[test]
+fn a_file_over_the_time_budget_is_named_as_too_costly() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let config = tmp.path().join("huizong.toml");
+    let text = std::fs::read_to_string(root().join("samples/huizong.toml")).expect("config");
+    std::fs::write(&config, format!("{text}\n[limits]\nmax_seconds = 0\n")).expect("write");
+    let good = tmp.path().join("good");
+    bad_builder::good_only(&good, &samples());
+    let (_, report, _, _) = run_costed(
+        &good,
+        &tmp.path().join("out"),
+        &["--period", "2026-10"],
+        &config,
+    );
+    for file in GOOD {
+        assert!(
+            findings_of(&report, file)
+                .iter()
+                .any(|f| f["rule"] == "F02"
+                    && f["message"] == "读取代价过高（0 秒内未能读完），未读取"),
+            "{file}: {:#?}",
+            findings_of(&report, file)
         );
     }
 }
