@@ -114,11 +114,16 @@ pub fn examples() -> Vec<Kind> {
         },
         Kind::Outlier {
             value: 0.0,
+            expected: 0.0,
             low: 0.0,
             high: 0.0,
+            level: 0.998,
             z: 0.0,
             strong: false,
-            method: OutlierMethod::History { months: 0 },
+            method: OutlierMethod::History {
+                months: 0,
+                trend: false,
+            },
         },
         Kind::NotEvaluable(NotEvaluable::NoStore),
         Kind::Sentinel {

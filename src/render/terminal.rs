@@ -150,11 +150,16 @@ mod tests {
         let mut f = Finding::new(
             Kind::Outlier {
                 value: 100.0,
+                expected: 1.5,
                 low: 1.0,
                 high: 2.0,
+                level: 0.998,
                 z: 9.0,
                 strong: true,
-                method: crate::findings::OutlierMethod::Peers { townships: 9 },
+                method: crate::findings::OutlierMethod::Peers {
+                    townships: 9,
+                    model: crate::findings::PeerModel::Poisson,
+                },
             },
             Location::default(),
         );

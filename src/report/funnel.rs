@@ -60,7 +60,11 @@ pub(super) fn funnels(
             "{}{}",
             name(code),
             crate::render::bracketed(
-                &format!("{unit}{}{}", lang.t("，", ", "), lang.t("漏斗图", "funnel plot")),
+                &format!(
+                    "{unit}{}{}",
+                    lang.t("，", ", "),
+                    lang.t("漏斗图", "funnel plot")
+                ),
                 lang
             )
         );

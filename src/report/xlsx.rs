@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
 
 use crate::config::{Config, IndicatorKind};
 use crate::pipeline::RunOutcome;
-use crate::render::Lang;
+use crate::render::{self, Lang};
 use crate::returns::Status;
 
 use super::lists;
