@@ -44,7 +44,9 @@ pub fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let name = ["/Workbook", "/Book", "/WORKBOOK", "/BOOK"]
         .into_iter()
         .find(|n| file.is_stream(n))
-        .ok_or_else(|| ReadError::NotSpreadsheet(super::NotSheet::Ole2WithoutWorkbook))?;
+        .ok_or(ReadError::NotSpreadsheet(
+            super::NotSheet::Ole2WithoutWorkbook,
+        ))?;
     let mut stream = Vec::new();
     file.open_stream(name)
         .and_then(|mut s| s.read_to_end(&mut stream))

@@ -140,7 +140,7 @@ fn over_cap(cap: Cap, lang: Lang) -> String {
 
 /// Milliseconds as seconds, without a trailing `.0`: `5`, `1.5`, `0`.
 fn seconds(ms: u64) -> String {
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}", ms / 1000)
     } else {
         format!("{}", ms as f64 / 1000.0)

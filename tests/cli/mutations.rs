@@ -1,7 +1,8 @@
 //! Untrusted input: every sample return, mutated (truncated, bytes flipped, sizes and offsets
 //! overwritten, zip parts removed or their contents corrupted), goes through
 //! `huizong::returns::locate_bytes` (reading, locating, normalising) and none may panic; so do
-//! the inputs kept in `fuzz/regressions/`, as they are. The mutations are drawn from a
+//! the text-format seeds of the fuzz targets (`fuzz/seeds/`, mutated) and the inputs kept in
+//! `fuzz/regressions/`, as they are. The mutations are drawn from a
 //! fixed-seed xorshift, so every run feeds the same inputs.
 
 use std::io::{Cursor, Read, Write};
@@ -260,6 +261,20 @@ fn mutated_samples_never_panic() {
         .map(|(p, ext)| (p, ext, false))
         .collect();
     inputs.extend(sample_files().into_iter().map(|(p, ext)| (p, ext, true)));
+    // The text-format seeds of the reader fuzz targets (HTML, SpreadsheetML, CSV), mutated too:
+    // the samples are all packages.
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    for (target, ext) in [
+        ("read_html", "xls"),
+        ("read_spreadsheetml", "xml"),
+        ("read_delimited", "csv"),
+    ] {
+        inputs.extend(
+            files_in(&seeds.join(target))
+                .into_iter()
+                .map(|(p, _)| (p, Some(ext.to_string()), true)),
+        );
+    }
     for (path, ext, mutate) in inputs {
         let bytes = std::fs::read(&path).expect("read input");
         let file = path.file_name().unwrap_or_default().to_string_lossy();
