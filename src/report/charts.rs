@@ -129,17 +129,6 @@ fn chart_page_breaks(chart_row: u32, chart_rows: u32, per_page: u32) -> Vec<u32>
     breaks
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn each_row_of_charts_prints_whole() {
-        // 60 rows a page; the table ends at row 17: two chart rows fit, the third starts a page.
-        assert_eq!(super::chart_page_breaks(18, 3, 60), vec![50]);
-        // Everything fits.
-        assert!(super::chart_page_breaks(18, 2, 60).is_empty());
-    }
-}
-
 /// The column right of the rate table, where the returns table and chart go.
 fn chart_col(charted: &[usize]) -> u16 {
     2 + 2 * charted.len() as u16
@@ -208,4 +197,15 @@ fn timeliness(
     chart.legend().set_hidden();
     ws.insert_chart(8, col, &chart)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_row_of_charts_prints_whole() {
+        // 60 rows a page; the table ends at row 17: two chart rows fit, the third starts a page.
+        assert_eq!(super::chart_page_breaks(18, 3, 60), vec![50]);
+        // Everything fits.
+        assert!(super::chart_page_breaks(18, 2, 60).is_empty());
+    }
 }
