@@ -12,6 +12,7 @@ pub mod explain;
 pub mod facts;
 pub mod findings;
 pub mod history;
+pub mod ledger;
 pub mod locate;
 pub mod model;
 pub mod normalize;
