@@ -23,3 +23,5 @@ pub mod render;
 pub mod report;
 pub mod returns;
 pub mod review;
+pub mod watch;
+pub mod workspace;

@@ -32,13 +32,22 @@ fn versions_number_up_and_same_bytes_add_nothing() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut l = Ledger::open(&dir.path().join("l.sqlite")).expect("open");
     assert_eq!(l.schema_version().expect("v"), SCHEMA_VERSION);
-    let Added::New { version: v1, previous } = l.add_version(&version("青石镇", "h1")).expect("v1")
+    let Added::New {
+        version: v1,
+        previous,
+    } = l.add_version(&version("青石镇", "h1")).expect("v1")
     else {
         panic!("first version is new")
     };
     assert_eq!((v1.version, previous), (1, None));
-    assert!(matches!(l.add_version(&version("青石镇", "h1")).expect("same"), Added::Same(_)));
-    let Added::New { version: v2, previous } = l.add_version(&version("青石镇", "h2")).expect("v2")
+    assert!(matches!(
+        l.add_version(&version("青石镇", "h1")).expect("same"),
+        Added::Same(_)
+    ));
+    let Added::New {
+        version: v2,
+        previous,
+    } = l.add_version(&version("青石镇", "h2")).expect("v2")
     else {
         panic!("other bytes are a new version")
     };
@@ -56,7 +65,8 @@ fn decisions_are_kept_and_the_log_is_append_only() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("l.sqlite");
     let mut l = Ledger::open(&path).expect("open");
-    let Added::New { version: v, .. } = l.add_version(&version("白沙乡", "h")).expect("v") else {
+    let Added::New { version: v, .. } = l.add_version(&version("白沙乡", "h")).expect("v")
+    else {
         panic!("new")
     };
     let d = l
@@ -79,7 +89,10 @@ fn decisions_are_kept_and_the_log_is_append_only() {
     assert_eq!(l.integrity_check().expect("check"), "ok");
     let n = l.events().expect("events").len();
     assert!(n >= 2);
-    let err = l.conn.execute("DELETE FROM events", []).expect_err("append-only");
+    let err = l
+        .conn
+        .execute("DELETE FROM events", [])
+        .expect_err("append-only");
     assert!(err.to_string().contains("append-only"));
     assert!(l.conn.execute("UPDATE events SET kind = 'x'", []).is_err());
     assert_eq!(l.events().expect("events").len(), n);
@@ -94,5 +107,8 @@ fn a_newer_schema_is_refused() {
         .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
         .expect("bump");
     drop(l);
-    assert!(matches!(Ledger::open(&path), Err(LedgerError::TooNew { .. })));
+    assert!(matches!(
+        Ledger::open(&path),
+        Err(LedgerError::TooNew { .. })
+    ));
 }
