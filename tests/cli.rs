@@ -9,6 +9,8 @@ use std::process::Command;
 mod bad_builder;
 #[path = "cli/history.rs"]
 mod history;
+#[path = "cli/ledger.rs"]
+mod ledger;
 #[path = "cli/mutations.rs"]
 mod mutations;
 #[path = "cli/quality.rs"]

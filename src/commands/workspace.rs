@@ -102,6 +102,7 @@ pub fn print_ingested(name: &str, what: &Ingested, config: &Config, lang: Lang) 
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     let findings = match what {
+        Ingested::Known => return,
         Ingested::Same { .. } => {
             let _ = writeln!(
                 o,

@@ -246,6 +246,19 @@ impl Ledger {
             .is_some())
     }
 
+    /// Whether this very file (name and bytes) has been taken before: nothing to do again.
+    pub fn seen_file(&self, name: &str, hash: &str) -> Result<bool, LedgerError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT 1 FROM files_seen WHERE name = ?1 AND hash = ?2 LIMIT 1",
+                [name, hash],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some())
+    }
+
     /// Adds a version (one transaction: the file, the version, its findings, values and
     /// explainable rows, the event); the same bytes for the same township and period add nothing.
     pub fn add_version(&mut self, v: &NewVersion) -> Result<Added, LedgerError> {

@@ -72,10 +72,12 @@ pub struct NewReturn {
 #[derive(Debug, Clone)]
 pub enum Ingested {
     New(Box<NewReturn>),
-    /// The same bytes as a version already recorded (under any name).
+    /// The same bytes as a file already taken, under another name.
     Same {
         hash: String,
     },
+    /// This file, name and bytes, was taken before (a restart sees the inbox again).
+    Known,
     /// Not a return that can count: the findings say why (unreadable, no form, not on the
     /// roster, no period…).
     NotCounted {
@@ -115,6 +117,9 @@ pub fn ingest(
         Vec::new()
     };
     let hash = hash_of(&bytes);
+    if !bytes.is_empty() && ledger.seen_file(name, &hash)? {
+        return Ok(Ingested::Known);
+    }
     if !bytes.is_empty() && ledger.seen_hash(&hash)? {
         ledger.record_file(name, size, &hash, "same")?;
         return Ok(Ingested::Same { hash });
