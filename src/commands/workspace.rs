@@ -387,7 +387,7 @@ fn feedback_for_return(
     // The findings again from the stored copy: the ledger keeps their lines, the workbook needs
     // them whole.
     let findings = huizong::pipeline::run_files(
-        &[stored.clone()],
+        std::slice::from_ref(&stored),
         config,
         &huizong::pipeline::Context {
             period: huizong::model::Period::parse(&v.period),

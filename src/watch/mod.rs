@@ -80,11 +80,9 @@ pub fn scan(inbox: &Path) -> Vec<PathBuf> {
         for e in entries.flatten() {
             let p = e.path();
             match e.file_type() {
-                Ok(t) if t.is_dir() => {
-                    // Hidden folders are the user's own (or a sync tool's).
-                    if !e.file_name().to_string_lossy().starts_with('.') {
-                        dirs.push(p);
-                    }
+                // Hidden folders are the user's own (or a sync tool's).
+                Ok(t) if t.is_dir() && !e.file_name().to_string_lossy().starts_with('.') => {
+                    dirs.push(p);
                 }
                 Ok(t) if t.is_file() && is_candidate(&p) => out.push(p),
                 _ => {}

@@ -92,7 +92,7 @@ fn row(ledger: &Ledger, config: &Config, township: &str, period: &str) -> Result
     let explained = |f: &FindingRow| {
         decisions
             .iter()
-            .filter(|d| {
+            .rfind(|d| {
                 d.version_id == latest.id
                     && matches!(
                         d.kind,
@@ -101,7 +101,6 @@ fn row(ledger: &Ledger, config: &Config, township: &str, period: &str) -> Result
                     && d.rule.as_deref() == Some(f.rule.as_str())
                     && (d.code.is_none() || d.code == f.code)
             })
-            .next_back()
             .is_some_and(|d| d.kind == DecisionKind::ExplanationAccept)
     };
     for f in ledger.findings(latest.id)? {
