@@ -21,6 +21,8 @@ mod rules;
 mod template;
 #[path = "cli/untrusted.rs"]
 mod untrusted;
+#[path = "cli/watch.rs"]
+mod watch;
 
 use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
 use serde_json::Value;
