@@ -7,6 +7,8 @@ use std::process::Command;
 
 #[path = "cli/bad_builder.rs"]
 mod bad_builder;
+#[path = "cli/crash.rs"]
+mod crash;
 #[path = "cli/history.rs"]
 mod history;
 #[path = "cli/ledger.rs"]
