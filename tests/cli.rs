@@ -25,6 +25,8 @@ mod template;
 mod untrusted;
 #[path = "cli/watch.rs"]
 mod watch;
+#[path = "cli/workspace.rs"]
+mod workspace;
 
 use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
 use serde_json::Value;

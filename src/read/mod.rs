@@ -8,6 +8,7 @@
 mod cells;
 mod guards;
 mod limits;
+mod own;
 mod sniff;
 mod text_formats;
 
@@ -16,6 +17,7 @@ use std::path::Path;
 
 use crate::model::CellRef;
 pub use limits::Limits;
+pub use own::{is_own_output, OWN_OUTPUT_PROPERTY};
 pub use sniff::Format;
 
 /// Rows and columns of a sheet that are kept: a form fits well inside.

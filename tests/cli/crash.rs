@@ -56,8 +56,15 @@ fn check(ws: &Path, printed: &str, seed: u64, what: &str) {
     for line in printed.lines() {
         // `已记录决定 #12: …` is printed after the commit.
         if let Some(rest) = line.strip_prefix("已记录决定 #") {
-            let id: i64 = rest.split(':').next().and_then(|n| n.parse().ok()).expect("id");
-            assert!(ids.contains(&id), "seed {seed}, {what}: decision #{id} lost");
+            let id: i64 = rest
+                .split(':')
+                .next()
+                .and_then(|n| n.parse().ok())
+                .expect("id");
+            assert!(
+                ids.contains(&id),
+                "seed {seed}, {what}: decision #{id} lost"
+            );
         }
         // `name: 青石镇 2026-08 第1版 (…)` is printed after the version is recorded.
         if let Some(pos) = line.find(&format!(" {MONTH} 第")) {
@@ -109,7 +116,12 @@ fn kill_nine_loses_nothing_reported() {
         }
         let after = Duration::from_millis(300 + moments.next_ms(2500));
         let printed = killed(&ws, &["watch"], after);
-        check(&ws, &printed, seed, &format!("watch round {round} killed at {after:?}"));
+        check(
+            &ws,
+            &printed,
+            seed,
+            &format!("watch round {round} killed at {after:?}"),
+        );
         printed_all.push_str(&printed);
     }
     // What was killed before it finished is taken by the next start, whole.
@@ -119,7 +131,12 @@ fn kill_nine_loses_nothing_reported() {
         .output()
         .expect("once");
     assert!(o.status.success());
-    check(&ws, &String::from_utf8_lossy(&o.stdout), seed, "watch --once");
+    check(
+        &ws,
+        &String::from_utf8_lossy(&o.stdout),
+        seed,
+        "watch --once",
+    );
 
     // Decisions killed at random moments: 打回 and 通过 in turn on the townships received.
     let ledger = huizong::ledger::Ledger::open(&ws.join(".huizong/ledger.sqlite")).expect("open");
@@ -141,7 +158,12 @@ fn kill_nine_loses_nothing_reported() {
             killed(&ws, &["accept", t], after)
         };
         recorded += printed.matches("已记录决定").count();
-        check(&ws, &printed, seed, &format!("decision round {round} killed at {after:?}"));
+        check(
+            &ws,
+            &printed,
+            seed,
+            &format!("decision round {round} killed at {after:?}"),
+        );
     }
     let ledger = huizong::ledger::Ledger::open(&ws.join(".huizong/ledger.sqlite")).expect("open");
     let kept = ledger.decision_ids().expect("ids").len();
