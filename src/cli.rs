@@ -24,19 +24,22 @@ pub enum LangArg {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// 汇总一个文件夹中的报表 / consolidate a folder of returned workbooks into the county workbook
+    /// 汇总一个文件夹中的报表；在工作区中不写文件夹则汇总台账中计入的各版 / consolidate a folder (in a workspace without FOLDER: the versions that count)
     Run {
         /// 报表所在文件夹 / the folder holding this month's returns
-        folder: PathBuf,
+        folder: Option<PathBuf>,
+        /// 工作区（默认从当前文件夹向上查找）/ the workspace (default: found upwards from here)
+        #[arg(long, value_name = "DIR")]
+        workspace: Option<PathBuf>,
         /// 配置文件 (TOML) / configuration file; the default form is built in
         #[arg(long)]
         config: Option<PathBuf>,
         /// 报告期 YYYY-MM / the period; defaults to the one most returns give
         #[arg(long)]
         period: Option<String>,
-        /// 输出文件夹 / output folder
-        #[arg(long, default_value = "out")]
-        out: PathBuf,
+        /// 输出文件夹（默认 out，工作区中为 输出/）/ output folder (default out; 输出/ in a workspace)
+        #[arg(long)]
+        out: Option<PathBuf>,
         /// 另写一份 JSON 运行报告 / also write the run report as JSON
         #[arg(long)]
         json: Option<PathBuf>,
@@ -103,6 +106,8 @@ pub enum Command {
         #[command(subcommand)]
         action: HistoryAction,
     },
+    #[command(flatten)]
+    Workspace(WorkspaceCommand),
     /// 说明一条审核规则查什么、为什么 / print what a rule checks and why
     Explain {
         /// 规则编号，如 R11 / the rule's id, e.g. R01
@@ -114,6 +119,98 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,
     },
+}
+
+/// The workspace commands (issue 12). ASCII names, so that they type on any keyboard and in any
+/// shell; each has its Chinese name as a visible alias (`huizong 通过 白沙乡`).
+#[derive(Debug, Subcommand)]
+pub enum WorkspaceCommand {
+    /// 建立县工作区：huizong.toml、收件箱/、输出/、.huizong/ / lay out a county workspace
+    #[command(visible_alias = "初始化")]
+    Init {
+        /// 工作区文件夹（默认当前文件夹）/ the folder (default: here)
+        dir: Option<PathBuf>,
+        /// 复制此配置为 huizong.toml / copy this configuration in as huizong.toml
+        #[arg(long)]
+        config: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
+    /// 监视收件箱，报表一到即审核入账 / watch the inbox; check each return as it lands
+    #[command(visible_alias = "监视")]
+    Watch {
+        #[arg(long, value_name = "DIR")]
+        workspace: Option<PathBuf>,
+        /// 轮询（网络共享文件夹收不到通知时用）/ poll (for network shares)
+        #[arg(long)]
+        poll: bool,
+        /// 只处理收件箱中现有的文件，然后退出 / take what is in the inbox now, then stop
+        #[arg(long)]
+        once: bool,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
+    /// 报送情况：各乡镇状态与催报名单 / the board: every township's state, and the 催报 list
+    #[command(visible_alias = "状态")]
+    Status {
+        #[arg(long, value_name = "DIR")]
+        workspace: Option<PathBuf>,
+        /// 报告期 YYYY-MM（默认台账中最近的一期）/ the period (default: the latest)
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
+    /// 通过：该乡镇最新一版计入汇总 / accept a township's latest version
+    #[command(visible_alias = "通过")]
+    Accept {
+        township: String,
+        #[command(flatten)]
+        common: DecisionArgs,
+    },
+    /// 打回：退回重报，写出带原因的退回修改通知 / send a return back, with the reason
+    #[command(visible_alias = "打回")]
+    Return {
+        township: String,
+        /// 打回原因 / the reason
+        #[arg(long)]
+        reason: String,
+        #[command(flatten)]
+        common: DecisionArgs,
+    },
+    /// 审核说明：接受（或 --send-back 打回）一条问题的说明 / accept (or send back) an explanation
+    #[command(visible_alias = "说明")]
+    Explanation {
+        township: String,
+        /// 规则编号，如 R06 / the rule
+        rule: String,
+        /// 指标代码（一条规则涉及多个指标时）/ the indicator, where the rule has several
+        #[arg(long)]
+        code: Option<String>,
+        /// 说明内容 / the explanation's text
+        #[arg(long)]
+        text: String,
+        /// 打回这条说明 / send the explanation back
+        #[arg(long)]
+        send_back: bool,
+        #[command(flatten)]
+        common: DecisionArgs,
+    },
+}
+
+/// What every decision takes besides its own arguments.
+#[derive(Debug, clap::Args)]
+pub struct DecisionArgs {
+    /// 报告期 YYYY-MM（默认台账中最近的一期）/ the period (default: the latest)
+    #[arg(long)]
+    pub period: Option<String>,
+    /// 审核人（默认当前用户）/ who decides (default: the user logged in)
+    #[arg(long)]
+    pub by: Option<String>,
+    #[arg(long, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+    pub lang: LangArg,
 }
 
 #[derive(Debug, Subcommand)]

@@ -50,6 +50,8 @@ pub enum Skip {
     SystemFile,
     NotSpreadsheet,
     NotRegular,
+    /// An output of huizong (the county workbook, the explanations fill-in), told by content.
+    OwnOutput,
 }
 
 /// Why a file could not be read, in terms people can act on.

@@ -19,6 +19,7 @@ fn main() {
     let (lang, result) = match cli.command {
         cli::Command::Run {
             folder,
+            workspace,
             config,
             period,
             out,
@@ -31,10 +32,10 @@ fn main() {
         } => {
             let lang = lang_of(lang);
             let args = commands::run::Args {
-                folder,
+                folder: folder.clone().unwrap_or_default(),
                 config,
                 period,
-                out,
+                out: out.clone().unwrap_or_else(|| "out".into()),
                 json,
                 feedback,
                 history,
@@ -42,7 +43,13 @@ fn main() {
                 quiet,
                 all,
             };
-            (lang, commands::run::run(args))
+            match folder {
+                Some(_) => (lang, commands::run::run(args)),
+                None => (
+                    lang,
+                    commands::workspace::run(workspace.as_deref(), out, args),
+                ),
+            }
         }
         cli::Command::Check {
             files,
@@ -102,6 +109,7 @@ fn main() {
             };
             (lang, commands::template::template(args))
         }
+        cli::Command::Workspace(command) => commands::workspace::dispatch(command),
         cli::Command::Explain { rule, config, lang } => {
             let lang = lang_of(lang);
             (lang, commands::explain(&rule, config, lang))
@@ -121,7 +129,7 @@ fn main() {
     std::process::exit(code);
 }
 
-fn lang_of(arg: cli::LangArg) -> Lang {
+pub(crate) fn lang_of(arg: cli::LangArg) -> Lang {
     match arg {
         cli::LangArg::Zh => Lang::Zh,
         cli::LangArg::En => Lang::En,

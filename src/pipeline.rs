@@ -99,6 +99,16 @@ pub fn run_discovered(
 ) -> Result<RunOutcome, RunError> {
     let keys = FormKeys::new(config);
     let roster = Roster::new(config);
+    // huizong's own outputs lying beside the returns are skipped, told by their content.
+    let mut found = found;
+    let (own, files): (Vec<_>, Vec<_>) = std::mem::take(&mut found.files)
+        .into_iter()
+        .partition(|c| crate::read::is_own_output(&c.path));
+    found.files = files;
+    found.skipped.extend(
+        own.into_iter()
+            .map(|c| (c.name, crate::findings::Skip::OwnOutput)),
+    );
     // Files are independent until the run is settled: read and locate them on all cores.
     let scanned: Vec<_> = found
         .files

@@ -7,12 +7,16 @@ use std::process::Command;
 
 #[path = "cli/bad_builder.rs"]
 mod bad_builder;
+#[path = "cli/crash.rs"]
+mod crash;
 #[path = "cli/failures.rs"]
 mod failures;
 #[path = "cli/history.rs"]
 mod history;
 #[path = "cli/lang_en.rs"]
 mod lang_en;
+#[path = "cli/ledger.rs"]
+mod ledger;
 #[path = "cli/mutations.rs"]
 mod mutations;
 #[path = "cli/print.rs"]
@@ -25,6 +29,10 @@ mod rules;
 mod template;
 #[path = "cli/untrusted.rs"]
 mod untrusted;
+#[path = "cli/watch.rs"]
+mod watch;
+#[path = "cli/workspace.rs"]
+mod workspace;
 
 use calamine::{open_workbook, Data, DataType, Reader, Xlsx};
 use serde_json::Value;

@@ -4,6 +4,8 @@ pub mod check;
 pub mod history;
 pub mod run;
 pub mod template;
+pub mod watch;
+pub mod workspace;
 
 /// Exit statuses, as ruff: 0 clean, 1 errors or alerts found (outputs written), 2 failure.
 pub const EXIT_OK: i32 = 0;

@@ -38,7 +38,8 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         args.history
             .clone()
             .unwrap_or_else(|| args.out.join("history")),
-    );
+    )
+    .with_county(&config.county);
     let context = pipeline::Context {
         period,
         history: Some(store.clone()),
@@ -86,11 +87,19 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         report::write_atomically(json_path, serde_json::to_string_pretty(&v)?.as_bytes())?;
     }
 
-    // The month's accepted figures go to the history store, replacing an earlier run's.
-    store.save(&huizong::history::Figures::from_table(
-        outcome.period,
-        &outcome.table,
-    ))?;
+    // The month's accepted figures go to the history store, replacing an earlier run's; a month
+    // with no counted return is not a month of zeros, and is not stored.
+    let counted_any = outcome
+        .assembly
+        .returns
+        .iter()
+        .any(|r| r.status == Status::Counted);
+    if counted_any {
+        store.save(&huizong::history::Figures::from_table(
+            outcome.period,
+            &outcome.table,
+        ))?;
+    }
     let fill_in = write_fill_in(&args.out, &outcome, &config, lang)?;
 
     let feedback_written = match &args.feedback {
@@ -155,9 +164,17 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     );
     let _ = writeln!(
         o,
-        "{}: {}",
+        "{}: {}{}",
         lang.t("历史库", "history"),
-        store.dir().display()
+        store.dir().display(),
+        if counted_any {
+            ""
+        } else {
+            lang.t(
+                "（本月没有计入的报表，未存入）",
+                " (no return counted this month: nothing stored)",
+            )
+        }
     );
     if let Some(path) = &fill_in {
         let _ = writeln!(

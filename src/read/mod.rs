@@ -10,6 +10,7 @@ mod delimited;
 mod guards;
 mod html;
 mod limits;
+mod own;
 mod sniff;
 mod spreadsheetml;
 mod text_formats;
@@ -20,6 +21,7 @@ use std::path::Path;
 use crate::model::CellRef;
 pub use limits::{Budget, Cap, Limits};
 pub use sniff::{Format, NotSheet};
+pub use own::{is_own_output, OWN_OUTPUT_PROPERTY};
 
 /// Rows and columns of a sheet that are kept: a form fits well inside.
 pub const MAX_ROWS: u32 = 2_000;

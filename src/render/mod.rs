@@ -8,6 +8,7 @@ mod months;
 pub mod terminal;
 mod unreadable;
 mod words;
+pub mod workspace;
 
 pub use words::{bracketed, colon, county, form_name, unit};
 
@@ -217,6 +218,10 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
             Skip::Hidden => lang.t("隐藏文件，已跳过", "a hidden file, skipped"),
             Skip::SystemFile => lang.t("系统文件，已跳过", "a system file, skipped"),
             Skip::NotSpreadsheet => lang.t("不是表格文件，已跳过", "not a spreadsheet, skipped"),
+            Skip::OwnOutput => lang.t(
+                "huizong 自己的输出（汇总表或审核说明待填表），不作为报表读取；待填表填好后请另存为 审核说明.csv",
+                "an output of huizong (county workbook or explanations to fill in), not read as a return; save a filled-in sheet as explanations.csv",
+            ),
             Skip::NotRegular => lang.t(
                 "不是普通文件（文件夹、链接等），已跳过",
                 "not a regular file (folder, link…), skipped",

@@ -27,11 +27,28 @@ pub fn feedback_workbook(
     findings: &[&Finding],
     lang: Lang,
 ) -> Result<Vec<u8>, XlsxError> {
+    feedback_workbook_with_reason(config, township, period, sheets, findings, None, lang)
+}
+
+/// The feedback workbook with the county's reason for sending the return back (打回), shown
+/// above the list of findings.
+pub fn feedback_workbook_with_reason(
+    config: &Config,
+    township: &str,
+    period: Period,
+    sheets: &[SheetGrid],
+    findings: &[&Finding],
+    reason: Option<&str>,
+    lang: Lang,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     let stamp = ExcelDateTime::from_ymd(period.year as u16, period.month as u8, 1)?;
     wb.set_properties(&DocProperties::new().set_creation_datetime(&stamp));
     let s = Styles::new();
     list_sheet(&mut wb, config, township, period, findings, lang, &s)?;
+    if let Some(reason) = reason {
+        reason_line(&mut wb, reason, lang)?;
+    }
     // The return's sheets as they were typed, the cells at fault marked.
     let mut at_fault: BTreeMap<(&str, CellRef), Vec<&Finding>> = BTreeMap::new();
     for f in findings {
@@ -130,6 +147,14 @@ fn copied_sheet_page(
         repeat_rows,
         repeat_columns,
     )
+}
+
+/// The reason for sending back, on the empty row above the list's header.
+fn reason_line(wb: &mut Workbook, reason: &str, lang: Lang) -> Result<(), XlsxError> {
+    let ws = wb.worksheet_from_index(0)?;
+    let text = format!("{}{reason}", lang.t("退回原因：", "Sent back because: "));
+    ws.write_string(2, 0, super::fit(&text))?;
+    Ok(())
 }
 
 fn list_sheet(

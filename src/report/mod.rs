@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use crate::model::Location;
 use crate::pipeline::RunOutcome;
 
-pub use feedback::feedback_workbook;
+pub use feedback::{feedback_workbook, feedback_workbook_with_reason};
 pub use json::run_json;
 pub use template::{template_workbook, MARKER, MARKER_SHEET};
 pub use xlsx::county_workbook;

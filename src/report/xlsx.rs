@@ -235,7 +235,10 @@ pub fn county_workbook(
     wb.set_properties(
         &DocProperties::new()
             .set_creation_datetime(&stamp)
-            .set_title(format!("{} {}", render::county(config, lang), out.period)),
+            .set_title(format!("{} {}", render::county(config, lang), out.period))
+
+            // Tells this file from a return when it lies beside them (read::is_own_output).
+            .set_custom_property(crate::read::OWN_OUTPUT_PROPERTY, "county-workbook"),
     );
     let s = Styles::new();
     let links = returns_folder.and_then(|f| super::Links::new(f, out));
