@@ -20,8 +20,8 @@ use std::path::Path;
 
 use crate::model::CellRef;
 pub use limits::{Budget, Cap, Limits};
-pub use sniff::{Format, NotSheet};
 pub use own::{is_own_output, OWN_OUTPUT_PROPERTY};
+pub use sniff::{Format, NotSheet};
 
 /// Rows and columns of a sheet that are kept: a form fits well inside.
 pub const MAX_ROWS: u32 = 2_000;

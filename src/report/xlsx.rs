@@ -236,7 +236,6 @@ pub fn county_workbook(
         &DocProperties::new()
             .set_creation_datetime(&stamp)
             .set_title(format!("{} {}", render::county(config, lang), out.period))
-
             // Tells this file from a return when it lies beside them (read::is_own_output).
             .set_custom_property(crate::read::OWN_OUTPUT_PROPERTY, "county-workbook"),
     );
