@@ -20,18 +20,20 @@ type Res = Result<i32, Box<dyn std::error::Error>>;
 pub fn open(given: Option<&Path>, lang: Lang) -> Result<Workspace, Box<dyn std::error::Error>> {
     let cwd = std::env::current_dir()?;
     let ws = workspace::find(given, &cwd).map_err(|_| {
-        format!(
-            "{}：{}\n{}: {}",
-            lang.t(
-                "找不到工作区（含 .huizong 与 huizong.toml 的文件夹）",
-                "no workspace (a folder with .huizong and huizong.toml)"
+        render::Failure::new(
+            format!(
+                "{}{}{}",
+                lang.t(
+                    "找不到工作区（含 .huizong 与 huizong.toml 的文件夹）",
+                    "no workspace (a folder with .huizong and huizong.toml)"
+                ),
+                render::colon(lang),
+                given.unwrap_or(&cwd).display(),
             ),
-            given.unwrap_or(&cwd).display(),
-            lang.t("提示", "hint"),
             lang.t(
-                "先运行 huizong init 文件夹 --config 配置.toml，或用 --workspace 指定",
-                "run huizong init DIR --config FILE first, or give --workspace"
-            )
+                "先运行 huizong init 文件夹 --config 配置.toml，或用 --workspace 指定；只汇总一个文件夹时用 huizong run 文件夹",
+                "run huizong init DIR --config FILE first, or give --workspace; to consolidate one folder, huizong run FOLDER",
+            ),
         )
     })?;
     eprintln!("{}: {}", lang.t("工作区", "workspace"), ws.root().display());
@@ -293,31 +295,51 @@ pub fn decide(d: Decide) -> Res {
         .map(|t| t.name())
         .find(|n| *n == d.township)
         .ok_or_else(|| {
-            format!(
-                "{}：{}",
-                lang.t("名册中没有这个乡镇", "not on the roster"),
-                d.township
+            render::Failure::new(
+                format!(
+                    "{}{}{}",
+                    lang.t("名册中没有这个乡镇", "not on the roster"),
+                    render::colon(lang),
+                    d.township
+                ),
+                lang.t(
+                    "用 huizong status 查看名册中的乡镇名称",
+                    "huizong status lists the roster's townships",
+                ),
             )
         })?
         .to_string();
     let board = status::board(&ledger, &config, &period)?;
     let row = board.iter().find(|r| r.township == township);
     let Some(latest) = row.and_then(|r| r.versions.last()).cloned() else {
-        return Err(format!(
-            "{township} {period}: {}",
-            lang.t("还没有收到报表", "no return received yet")
+        return Err(render::Failure::new(
+            format!(
+                "{township} {period}{}{}",
+                render::colon(lang),
+                lang.t("还没有收到报表", "no return received yet")
+            ),
+            lang.t(
+                "收到报表（放入收件箱）后再作决定；huizong status 显示各乡镇的状态",
+                "decide once its return is in the inbox; huizong status shows each township's state",
+            ),
         )
         .into());
     };
     let open_errors = row.map_or(0, |r| r.open_errors);
     if d.kind == DecisionKind::Accept && open_errors > 0 {
-        return Err(format!(
-            "{township} {period} {}{}{}: {open_errors} {}\n{}: huizong return {township} --reason …",
-            lang.t("第", "version "),
-            latest.version,
-            lang.t("版", ""),
-            lang.t("条错误未改，不能通过", "errors open; it cannot be accepted"),
-            lang.t("提示", "hint")
+        return Err(render::Failure::new(
+            format!(
+                "{township} {period} {}{}{}{}{open_errors} {}",
+                lang.t("第", "version "),
+                latest.version,
+                lang.t("版", ""),
+                render::colon(lang),
+                lang.t("条错误未改，不能通过", "errors open; it cannot be accepted"),
+            ),
+            format!(
+                "{}huizong return {township} --reason …",
+                lang.t("退回修改：", "send it back: ")
+            ),
         )
         .into());
     }
@@ -338,12 +360,19 @@ pub fn decide(d: Decide) -> Res {
             r.get(2) == Some(rule) && d.code.as_ref().is_none_or(|c| r.get(3) == Some(c))
         });
         let Some(found) = found else {
-            return Err(format!(
-                "{township} {period} {rule}: {}",
+            return Err(render::Failure::new(
+                format!(
+                    "{township} {period} {rule}{}{}",
+                    render::colon(lang),
+                    lang.t(
+                        "该版本没有可说明的这条问题",
+                        "no finding of this rule to explain in the latest version"
+                    )
+                ),
                 lang.t(
-                    "该版本没有可说明的这条问题",
-                    "no finding of this rule to explain in the latest version"
-                )
+                    "huizong status 列出各乡镇未了结的问题；核对规则编号（如 R07）和指标代码",
+                    "huizong status lists each township's open findings; check the rule id (e.g. R07) and the code",
+                ),
             )
             .into());
         };
@@ -441,9 +470,16 @@ pub fn run(given: Option<&Path>, out: Option<PathBuf>, base: super::run::Args) -
     let board = status::board(&ledger, &config, &period)?;
     let counted = workspace::counted::lay_out(&ws, &period, &board)?;
     if counted.files.is_empty() {
-        return Err(format!(
-            "{period}: {}",
-            lang.t("没有可汇总的报表", "no returns to consolidate")
+        return Err(render::Failure::new(
+            format!(
+                "{period}{}{}",
+                render::colon(lang),
+                lang.t("没有可汇总的报表", "no returns to consolidate")
+            ),
+            lang.t(
+                "把报表放入收件箱后运行 huizong watch --once（或 huizong watch）",
+                "drop the returns into the inbox, then run huizong watch --once (or huizong watch)",
+            ),
         )
         .into());
     }

@@ -86,9 +86,9 @@ pub fn usage_lines(u: &Usage, command: Option<&str>, lang: Lang) -> Vec<String> 
         None => "huizong --help".to_string(),
     };
     let hint = if zh {
-        format!("用 {help} 查看用法（命令有 run、check、template、history、explain）")
+        format!("用 {help} 查看用法（命令有 init、watch、status、accept、return、explanation、serve、run、check、template、history、explain）")
     } else {
-        format!("{help} shows the usage (commands: run, check, template, history, explain)")
+        format!("{help} shows the usage (commands: init, watch, status, accept, return, explanation, serve, run, check, template, history, explain)")
     };
     vec![
         format!("huizong: {}: {message}", lang.t("错误", "error")),
@@ -424,7 +424,7 @@ mod tests {
             usage_lines(&u, Some("run"), Lang::Zh),
             [
                 "huizong: 错误: 缺少必需的参数 <FOLDER>",
-                "提示：用 huizong run --help 查看用法（命令有 run、check、template、history、explain）"
+                "提示：用 huizong run --help 查看用法（命令有 init、watch、status、accept、return、explanation、serve、run、check、template、history、explain）"
             ]
         );
         let u = Usage::InvalidValue("--lang".into(), "fr".into(), vec!["zh".into(), "en".into()]);

@@ -298,11 +298,21 @@ fn outputs_take_the_users_ordinary_permissions() {
 
 #[test]
 fn command_line_mistakes_are_said_in_words_with_a_hint() {
+    let (status, _, err) = huizong(&["check"]);
+    assert_eq!(status, 2);
+    assert_eq!(
+        err,
+        "huizong: 错误: 缺少必需的参数 <FILES>...\n提示：用 huizong check --help 查看用法（命令有 init、watch、status、accept、return、explanation、serve、run、check、template、history、explain）\n"
+    );
+    // `run` without a folder is the workspace's run: outside one, it says how to make one.
     let (status, _, err) = huizong(&["run"]);
     assert_eq!(status, 2);
     assert_eq!(
         err,
-        "huizong: 错误: 缺少必需的参数 <FOLDER>\n提示：用 huizong run --help 查看用法（命令有 run、check、template、history、explain）\n"
+        format!(
+            "huizong: 错误: 找不到工作区（含 .huizong 与 huizong.toml 的文件夹）：{}\n提示：先运行 huizong init 文件夹 --config 配置.toml，或用 --workspace 指定；只汇总一个文件夹时用 huizong run 文件夹\n",
+            root().display()
+        )
     );
     let (status, _, err) = huizong(&["run", "x", "--lang", "fr"]);
     assert_eq!(status, 2);
@@ -314,7 +324,7 @@ fn command_line_mistakes_are_said_in_words_with_a_hint() {
     assert_eq!(status, 2);
     assert_eq!(
         err,
-        "huizong: error: unknown argument --bogus\nhint: huizong check --help shows the usage (commands: run, check, template, history, explain)\n"
+        "huizong: error: unknown argument --bogus\nhint: huizong check --help shows the usage (commands: init, watch, status, accept, return, explanation, serve, run, check, template, history, explain)\n"
     );
 }
 

@@ -124,7 +124,7 @@ fn one_month_through_the_ledger() {
         );
     }
     // The error, at the generator's cell, and its feedback workbook at once.
-    assert!(out.contains("东岭乡8月.xlsx:表1!E22: R13 error"), "{out}");
+    assert!(out.contains("东岭乡8月.xlsx:表1!E22: R13 错误"), "{out}");
     let feedback = ws.join(format!(
         "输出/退回修改通知/东岭乡_{MONTH}_第1版_退回修改通知.xlsx"
     ));
