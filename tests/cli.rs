@@ -7,18 +7,24 @@ use std::process::Command;
 
 #[path = "cli/bad_builder.rs"]
 mod bad_builder;
+#[path = "cli/browser.rs"]
+mod browser;
 #[path = "cli/crash.rs"]
 mod crash;
 #[path = "cli/history.rs"]
 mod history;
 #[path = "cli/ledger.rs"]
 mod ledger;
+#[path = "cli/load.rs"]
+mod load;
 #[path = "cli/mutations.rs"]
 mod mutations;
 #[path = "cli/quality.rs"]
 mod quality;
 #[path = "cli/rules.rs"]
 mod rules;
+#[path = "cli/server.rs"]
+mod server;
 #[path = "cli/template.rs"]
 mod template;
 #[path = "cli/untrusted.rs"]

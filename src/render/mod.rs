@@ -4,6 +4,7 @@
 mod hint;
 mod months;
 mod unreadable;
+pub mod web;
 pub mod workspace;
 
 pub use months::{review, review_state};
