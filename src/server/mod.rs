@@ -90,8 +90,10 @@ pub fn serve(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), Server
         let first = opts.workspace.clone();
         let (tx, rx) = tokio::sync::watch::channel(Ledger::open(&first.ledger())?.last_event_id()?);
         std::thread::spawn(move || watch_events(first, tx));
+        // Up to twice the cap is read (and dropped) so that a browser sees the refusal page;
+        // beyond that the connection is cut.
         let max_body = (opts.config.limits.max_file_mb as usize)
-            .saturating_mul(1024 * 1024)
+            .saturating_mul(2 * 1024 * 1024)
             .saturating_add(UPLOAD_SLACK);
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         let app = Arc::new(App {

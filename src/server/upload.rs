@@ -136,13 +136,18 @@ async fn receive(app: &Shared, mut form: Multipart, cap: u64) -> Result<Arrived,
                 }
                 let name = plain_name(&name)
                     .ok_or_else(|| refuse(Refused::PathName, StatusCode::BAD_REQUEST))?;
-                out.file = Some((
-                    to_disk(app, field, cap).await.map_err(|e| match e {
-                        Stream::TooLarge => too_large(),
-                        Stream::Failed(e) => Refusal::Internal(e),
-                    })?,
-                    name,
-                ));
+                match to_disk(app, field, cap).await {
+                    Ok(tmp) => out.file = Some((tmp, name)),
+                    Err(Stream::TooLarge) => {
+                        // Read the rest and drop it, so that the browser sees the refusal page
+                        // rather than a cut connection (the body limit bounds this).
+                        while let Ok(Some(mut rest)) = form.next_field().await {
+                            while let Ok(Some(_)) = rest.chunk().await {}
+                        }
+                        return Err(too_large());
+                    }
+                    Err(Stream::Failed(e)) => return Err(Refusal::Internal(e)),
+                }
             }
             _ => {}
         }
@@ -174,6 +179,8 @@ async fn to_disk(
         };
         size += chunk.len() as u64;
         if size > cap {
+            drop(tmp);
+            while let Ok(Some(_)) = field.chunk().await {}
             return Err(Stream::TooLarge);
         }
         tmp.write_all(&chunk)
