@@ -23,7 +23,7 @@ pub fn build(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let lang = args.lang;
     let near = args.folders.first().cloned().unwrap_or_default();
     let config = super::find_config(args.config.clone(), &near, lang)?;
-    let store = Store::new(&args.history);
+    let store = Store::new(&args.history).with_county(&config.county);
     // Each folder's period is the one its returns give; figures do not depend on earlier months,
     // so the folders can be read in any order and are stored oldest first.
     let mut months: Vec<(Period, Figures, usize, PathBuf)> = Vec::new();

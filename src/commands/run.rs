@@ -49,7 +49,8 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         args.history
             .clone()
             .unwrap_or_else(|| args.out.join("history")),
-    );
+    )
+    .with_county(&config.county);
     let context = pipeline::Context {
         period,
         history: Some(store.clone()),

@@ -203,10 +203,20 @@ impl Figures {
         self.len() == 0
     }
 
-    /// One row a township and indicator with a value, in name order.
-    pub(super) fn to_frame(&self) -> PolarsResult<DataFrame> {
+    /// One row a township and indicator with a value, in name order; each row carries its
+    /// period and (when known) county, so that the store's files read as one dataset
+    /// (`SELECT period, SUM(month) FROM 'history/*.parquet' GROUP BY period`).
+    pub(super) fn to_frame(&self, county: Option<&str>) -> PolarsResult<DataFrame> {
         let entries = self.entries();
-        DataFrame::new_infer_height(vec![
+        let period = self.period.map(|p| p.to_string()).unwrap_or_default();
+        let mut columns = vec![Column::new(
+            "period".into(),
+            vec![period.as_str(); entries.len()],
+        )];
+        if let Some(county) = county {
+            columns.push(Column::new("county".into(), vec![county; entries.len()]));
+        }
+        columns.extend([
             Column::new(
                 "township".into(),
                 entries.iter().map(|e| &*e.0).collect::<Vec<_>>(),
@@ -223,7 +233,8 @@ impl Figures {
                 "ytd".into(),
                 entries.iter().map(|e| e.3).collect::<Vec<_>>(),
             ),
-        ])
+        ]);
+        DataFrame::new_infer_height(columns)
     }
 
     pub(super) fn from_frame(period: Period, df: &DataFrame) -> PolarsResult<Self> {

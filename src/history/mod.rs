@@ -38,11 +38,22 @@ pub enum HistoryError {
 #[derive(Debug, Clone)]
 pub struct Store {
     dir: PathBuf,
+    /// Written into each row, so that a city can combine its counties' stores.
+    county: Option<String>,
 }
 
 impl Store {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self { dir: dir.into() }
+        Self {
+            dir: dir.into(),
+            county: None,
+        }
+    }
+
+    /// The store of `county`: each row saved carries the county's name.
+    pub fn with_county(mut self, county: &str) -> Self {
+        self.county = Some(county.to_string());
+        self
     }
 
     pub fn dir(&self) -> &Path {
@@ -106,7 +117,7 @@ impl Store {
             path: path.display().to_string(),
             source,
         };
-        let mut df = figures.to_frame().map_err(table)?;
+        let mut df = figures.to_frame(self.county.as_deref()).map_err(table)?;
         let mut bytes = Vec::new();
         ParquetWriter::new(&mut bytes)
             .finish(&mut df)

@@ -102,3 +102,52 @@ fn past_months_newest_first_across_the_new_year() {
     assert!(past.previous.is_none(), "January is not in the store");
     assert_eq!(past.series("甲镇", "A01"), vec![2.0, 1.0]);
 }
+
+#[test]
+fn each_row_carries_its_period_and_county() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::new(dir.path()).with_county("安平县");
+    for m in [9, 10] {
+        let t = table(&[
+            ("甲镇", "A01", ValueColumn::Month, m as f64),
+            ("乙乡", "A01", ValueColumn::Month, 1.0),
+        ]);
+        store
+            .save(&Figures::from_table(period(m), &t))
+            .expect("save");
+    }
+    // Read as one dataset, the months are told apart by their rows alone.
+    let mut sums = Vec::new();
+    for m in [9, 10] {
+        let file =
+            std::fs::File::open(dir.path().join(format!("{}.parquet", period(m)))).expect("open");
+        let df = ParquetReader::new(file).finish().expect("read");
+        let p = df
+            .column("period")
+            .expect("period")
+            .str()
+            .expect("str")
+            .clone();
+        let c = df
+            .column("county")
+            .expect("county")
+            .str()
+            .expect("str")
+            .clone();
+        assert!((0..c.len()).all(|i| c.get(i) == Some("安平县")));
+        let month = df
+            .column("month")
+            .expect("month")
+            .cast(&DataType::Float64)
+            .expect("f64");
+        let month = month.f64().expect("f64");
+        let total: f64 = (0..month.len()).filter_map(|i| month.get(i)).sum();
+        sums.push((p.get(0).expect("a row").to_string(), total));
+    }
+    assert_eq!(
+        sums,
+        [("2026-09".to_string(), 10.0), ("2026-10".to_string(), 11.0)]
+    );
+    // And the store still reads its own files back.
+    assert!(store.load(period(10)).expect("load").is_some());
+}
