@@ -59,7 +59,7 @@ pub fn version_page(
         })
         .collect();
     let sheets = grid_of(app, &stored, &findings);
-    let previous = all.iter().filter(|x| x.version < v.version).next_back();
+    let previous = all.iter().rfind(|x| x.version < v.version);
     let changes = match previous {
         Some(p) => changes(ledger, p, &v)?,
         None => Vec::new(),
