@@ -118,6 +118,20 @@ async fn wait_for_path(c: &Client, ok: impl Fn(&str) -> bool) {
     }
 }
 
+/// The text of a board cell; the rows are replaced whenever the ledger changes (a login is an
+/// event too), so an element found may go stale before it is read: find it again.
+async fn state_of(c: &Client, css: &str) -> String {
+    for _ in 0..50 {
+        if let Ok(e) = c.find(Locator::Css(css)).await {
+            if let Ok(t) = e.text().await {
+                return t;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{css} never read");
+}
+
 /// The browser is there, or the test says why it cannot run (and fails in CI).
 fn browser_present() -> bool {
     let present = Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists();
@@ -154,14 +168,7 @@ async fn a_township_uploads_in_the_browser_and_the_board_follows() {
         .await
         .expect("board");
     let row = "tr[data-township='杏林镇'] td.state";
-    let before = county
-        .find(Locator::Css(row))
-        .await
-        .expect("row")
-        .text()
-        .await
-        .expect("text");
-    assert_eq!(before, "未报");
+    assert_eq!(state_of(&county, row).await, "未报");
 
     log_in(&town, &s.url, "杏林镇", &s.secrets["杏林镇"]).await;
     assert!(town
@@ -226,13 +233,7 @@ async fn a_township_uploads_in_the_browser_and_the_board_follows() {
 
     // The board, never reloaded, shows the upload by itself.
     loop {
-        let now = county
-            .find(Locator::Css(row))
-            .await
-            .expect("row")
-            .text()
-            .await
-            .expect("text");
+        let now = state_of(&county, row).await;
         if now != "未报" {
             break;
         }
