@@ -108,6 +108,21 @@ pub enum Command {
     },
     #[command(flatten)]
     Workspace(WorkspaceCommand),
+    /// 网页：县里看报送情况、乡镇上传报表并立即看到问题 / serve the county's month to browsers
+    Serve {
+        /// 工作区（默认从当前文件夹向上查找）/ the workspace (default: found upwards from here)
+        #[arg(long, value_name = "DIR")]
+        workspace: Option<PathBuf>,
+        /// 监听地址（默认只本机；局域网用 0.0.0.0:8080）/ address to listen on (default: this machine only)
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// 发放（或重发）一个账号的密钥后退出：admin 或乡镇名 / issue a secret for admin or a township, then exit
+        #[arg(long, value_name = "ACCOUNT")]
+        issue: Option<String>,
+        /// 语言 / language of the pages
+        #[arg(long, value_enum, default_value_t = LangArg::Zh)]
+        lang: LangArg,
+    },
     /// 说明一条审核规则查什么、为什么 / print what a rule checks and why
     Explain {
         /// 规则编号，如 R11 / the rule's id, e.g. R01

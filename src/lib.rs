@@ -24,5 +24,6 @@ pub mod render;
 pub mod report;
 pub mod returns;
 pub mod review;
+pub mod server;
 pub mod watch;
 pub mod workspace;

@@ -110,6 +110,18 @@ fn main() {
             (lang, commands::template::template(args))
         }
         cli::Command::Workspace(command) => commands::workspace::dispatch(command),
+        cli::Command::Serve {
+            workspace,
+            listen,
+            issue,
+            lang,
+        } => {
+            let lang = lang_of(lang);
+            (
+                lang,
+                commands::serve::serve(workspace.as_deref(), listen, issue.as_deref(), lang),
+            )
+        }
         cli::Command::Explain { rule, config, lang } => {
             let lang = lang_of(lang);
             (lang, commands::explain(&rule, config, lang))

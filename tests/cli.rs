@@ -7,6 +7,8 @@ use std::process::Command;
 
 #[path = "cli/bad_builder.rs"]
 mod bad_builder;
+#[path = "cli/browser.rs"]
+mod browser;
 #[path = "cli/crash.rs"]
 mod crash;
 #[path = "cli/failures.rs"]
@@ -17,6 +19,8 @@ mod history;
 mod lang_en;
 #[path = "cli/ledger.rs"]
 mod ledger;
+#[path = "cli/load.rs"]
+mod load;
 #[path = "cli/mutations.rs"]
 mod mutations;
 #[path = "cli/print.rs"]
@@ -25,6 +29,8 @@ mod print;
 mod quality;
 #[path = "cli/rules.rs"]
 mod rules;
+#[path = "cli/server.rs"]
+mod server;
 #[path = "cli/template.rs"]
 mod template;
 #[path = "cli/untrusted.rs"]

@@ -3,6 +3,7 @@
 pub mod check;
 pub mod history;
 pub mod run;
+pub mod serve;
 pub mod template;
 pub mod watch;
 pub mod workspace;

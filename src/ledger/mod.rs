@@ -9,6 +9,7 @@
 //! loss, which NORMAL would not promise). The schema is versioned by `PRAGMA user_version` with
 //! ordered migrations (`schema.rs`).
 
+pub mod accounts;
 mod schema;
 
 use std::path::Path;

@@ -78,6 +78,8 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     CREATE TRIGGER events_no_delete BEFORE DELETE ON events
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;",
+    // 2: the server's accounts (accounts.rs).
+    super::accounts::MIGRATION,
 ];
 
 /// The schema version this huizong writes.

@@ -7,6 +7,7 @@ mod hint;
 mod months;
 pub mod terminal;
 mod unreadable;
+pub mod web;
 mod words;
 pub mod workspace;
 

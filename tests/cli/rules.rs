@@ -63,16 +63,21 @@ fn base(code: &str) -> f64 {
 
 /// What one cell says: a number, a text as typed, or blank.
 #[derive(Clone)]
-enum Cell {
+pub(crate) enum Cell {
     Num(f64),
     Text(&'static str),
     Blank,
 }
 
 /// `(code, "month" | "ytd") → cell` changes to the consistent return.
-type Changes = Vec<((&'static str, &'static str), Cell)>;
+pub(crate) type Changes = Vec<((&'static str, &'static str), Cell)>;
 
-fn csv_return(config: &Config, township: &str, period: Period, changes: &Changes) -> String {
+pub(crate) fn csv_return(
+    config: &Config,
+    township: &str,
+    period: Period,
+    changes: &Changes,
+) -> String {
     let mut s = String::new();
     s.push_str("安平县卫生健康工作月报表\n");
     s.push_str(&format!(
