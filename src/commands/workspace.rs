@@ -125,6 +125,18 @@ pub fn print_ingested(name: &str, what: &Ingested, config: &Config, lang: Lang) 
             );
             findings
         }
+        Ingested::OtherTownship { township } => {
+            let _ = writeln!(
+                o,
+                "{name}: {}{township}{}",
+                lang.t("是", "is the return of "),
+                lang.t(
+                    "的报表，上传者不是该乡镇，未收录",
+                    ", uploaded by another township: not taken"
+                )
+            );
+            return;
+        }
         Ingested::New(r) => {
             print_version(&mut o, name, r, lang);
             &r.findings

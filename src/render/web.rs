@@ -23,6 +23,8 @@ pub enum Refused {
     NoReturns,
     /// The file was read but is not a return that can count (the findings say why).
     NotAReturn,
+    /// A township's account uploaded another township's return (named here).
+    OtherTownship(String),
     /// An accept refused: this many errors are still open.
     OpenErrors(usize),
     NeedReason,
@@ -121,6 +123,17 @@ pub fn refused(r: &Refused, lang: Lang) -> (String, String) {
             t(
                 "稍后重试；仍不行请联系县里",
                 "try again later; if it persists, call the county",
+            ),
+        ),
+        Refused::OtherTownship(other) => (
+            format!(
+                "{}{other}{}",
+                lang.t("这是", "this is the return of "),
+                lang.t("的报表，不能用本乡镇的账号上传，未收录", ", which this township's account cannot upload; not taken")
+            ),
+            t(
+                "请上传本乡镇的报表；如文件中的填报单位写错了，改正后再上传",
+                "upload this township's own return; if its 填报单位 is wrong, correct it and upload again",
             ),
         ),
         Refused::NotAReturn => (

@@ -46,15 +46,25 @@ pub async fn upload(
         .map_err(|e| Refusal::Internal(e.to_string()))?;
     let a = app.clone();
     let who = s.user.clone();
+    let uploader = township.clone();
     let taken = tokio::task::spawn_blocking(move || -> Result<Ingested, Refusal> {
         let mut ledger = a.ledger()?;
-        let what = ingest::ingest(&a.ws, &mut ledger, &a.config, file.path(), &name, a.lang);
+        let what = ingest::ingest_for(
+            &a.ws,
+            &mut ledger,
+            &a.config,
+            file.path(),
+            &name,
+            a.lang,
+            Some(&uploader),
+        );
         let outcome = match &what {
             Ok(Ingested::New(r)) => {
                 format!("version {} of {}", r.version.version, r.version.township)
             }
             Ok(Ingested::Same { .. }) | Ok(Ingested::Known) => "same bytes".into(),
             Ok(Ingested::NotCounted { status, .. }) => status.key().to_string(),
+            Ok(Ingested::OtherTownship { township }) => format!("refused: a return of {township}"),
             Err(e) => format!("failed: {e}"),
         };
         ledger.log_event("upload", &format!("{who}: {name}: {outcome}"))?;
@@ -75,6 +85,12 @@ pub async fn upload(
         Ingested::Same { .. } | Ingested::Known => {
             Redirect::to(&township_url(&township)).into_response()
         }
+        Ingested::OtherTownship { township: other } => refused_page(
+            &Refused::OtherTownship(other),
+            StatusCode::FORBIDDEN,
+            l,
+            Vec::new(),
+        ),
         Ingested::NotCounted { findings, .. } => {
             let lines = findings
                 .iter()

@@ -84,6 +84,11 @@ pub enum Ingested {
         status: Status,
         findings: Vec<Finding>,
     },
+    /// An upload by one township's account whose content is another township's return:
+    /// checked, not recorded as a version (a township never files for another).
+    OtherTownship {
+        township: String,
+    },
 }
 
 /// SHA-256 of `bytes`, in hex.
@@ -103,6 +108,20 @@ pub fn ingest(
     file: &Path,
     name: &str,
     lang: Lang,
+) -> Result<Ingested, IngestError> {
+    ingest_for(ws, ledger, config, file, name, lang, None)
+}
+
+/// As [`ingest`], for an upload by `uploader`'s account: a return whose content names another
+/// township is refused before any version is recorded.
+pub fn ingest_for(
+    ws: &Workspace,
+    ledger: &mut Ledger,
+    config: &Config,
+    file: &Path,
+    name: &str,
+    lang: Lang,
+    uploader: Option<&str>,
 ) -> Result<Ingested, IngestError> {
     let io = |source| IngestError::Io {
         path: file.display().to_string(),
@@ -161,6 +180,10 @@ pub fn ingest(
         return Ok(Ingested::NotCounted { status, findings });
     };
     let township = ret.township.clone().unwrap_or_default();
+    if uploader.is_some_and(|u| u != township) {
+        ledger.record_file(name, size, &hash, "other_township")?;
+        return Ok(Ingested::OtherTownship { township });
+    }
     let period = outcome.period.to_string();
     let new = NewVersion {
         township: township.clone(),

@@ -274,6 +274,19 @@ fn a_township_reaches_only_its_own_data() {
         .send()
         .expect("post");
     assert_eq!(r.status(), 403);
+    // Nor can it file another township's return through its own page: refused, no version.
+    let r = s.upload(&a, "杏林镇", "马坊镇 10月.xlsx", sample("马坊镇 10月.xlsx"));
+    assert_eq!(r.status(), 403);
+    let body = r.text().expect("text");
+    assert!(
+        body.contains("马坊镇的报表，不能用本乡镇的账号上传") && body.contains("提示"),
+        "{body}"
+    );
+    let r = a
+        .get(format!("{}/t/杏林镇/v/1", s.url))
+        .send()
+        .expect("get");
+    assert_eq!(r.status(), 404, "no version of 杏林镇 was recorded");
     // Logged out: the login page.
     let anon = Client::builder()
         .cookie_store(true)
