@@ -2,6 +2,7 @@
 //! (zh and en), said once, with a 提示/hint line; configurations saved as Notepad and WPS save
 //! them; `check` on what is not a return; `explain` of every kind of rule; outputs' permissions.
 
+#[cfg(target_os = "linux")]
 use std::path::Path;
 use std::process::Command;
 
