@@ -26,12 +26,21 @@ pub async fn upload(
     State(app): State<Shared>,
     headers: HeaderMap,
     Path(township): Path<String>,
-    multipart: Multipart,
+    mut multipart: Multipart,
 ) -> Result<Response, Refusal> {
-    let s = auth::require_township(&app, &headers, &township)?;
     let l = app.lang;
     let refuse = |r: Refused, status: StatusCode| Refusal::Upload(r, status, l);
     let cap = app.config.limits.max_file_mb.saturating_mul(1024 * 1024);
+    let s = match auth::require_township(&app, &headers, &township) {
+        Ok(s) => s,
+        Err(refusal) => {
+            // Read and drop the body (bounded, as for an upload over the cap), so that the
+            // client is still listening when the refusal comes.
+            let _ = tokio::time::timeout(UPLOAD_TIME, drain(&mut multipart, cap.saturating_mul(2)))
+                .await;
+            return Err(refusal);
+        }
+    };
     let arrived = tokio::time::timeout(UPLOAD_TIME, receive(&app, multipart, cap))
         .await
         .map_err(|_| refuse(Refused::Slow, StatusCode::REQUEST_TIMEOUT))??;
@@ -110,6 +119,19 @@ pub async fn upload(
             )
         }
     })
+}
+
+/// Reads a form's fields and drops them, up to `limit` bytes in all.
+async fn drain(form: &mut Multipart, limit: u64) {
+    let mut read = 0u64;
+    while let Ok(Some(mut field)) = form.next_field().await {
+        while let Ok(Some(chunk)) = field.chunk().await {
+            read += chunk.len() as u64;
+            if read > limit {
+                return;
+            }
+        }
+    }
 }
 
 /// Reads the form: the token, and exactly one file written to disk as it streams in.
