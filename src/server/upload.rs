@@ -41,9 +41,17 @@ pub async fn upload(
             return Err(refusal);
         }
     };
-    let arrived = tokio::time::timeout(UPLOAD_TIME, receive(&app, multipart, cap))
-        .await
-        .map_err(|_| refuse(Refused::Slow, StatusCode::REQUEST_TIMEOUT))??;
+    let arrived = match tokio::time::timeout(UPLOAD_TIME, receive(&app, &mut multipart, cap)).await
+    {
+        Err(_) => return Err(refuse(Refused::Slow, StatusCode::REQUEST_TIMEOUT)),
+        Ok(Err(refusal)) => {
+            // Whatever was refused, the client is still sending: read the rest (bounded).
+            let _ = tokio::time::timeout(UPLOAD_TIME, drain(&mut multipart, cap.saturating_mul(2)))
+                .await;
+            return Err(refusal);
+        }
+        Ok(Ok(arrived)) => arrived,
+    };
     auth::check_csrf(&s, &arrived.csrf)?;
     let Some((file, name)) = arrived.file else {
         return Err(refuse(Refused::NoFile, StatusCode::BAD_REQUEST));
@@ -135,7 +143,7 @@ async fn drain(form: &mut Multipart, limit: u64) {
 }
 
 /// Reads the form: the token, and exactly one file written to disk as it streams in.
-async fn receive(app: &Shared, mut form: Multipart, cap: u64) -> Result<Arrived, Refusal> {
+async fn receive(app: &Shared, form: &mut Multipart, cap: u64) -> Result<Arrived, Refusal> {
     let l = app.lang;
     let refuse = |r: Refused, status: StatusCode| Refusal::Upload(r, status, l);
     let too_large = || {
