@@ -25,6 +25,8 @@ mod load;
 mod mutations;
 #[path = "cli/print.rs"]
 mod print;
+#[path = "cli/progress.rs"]
+mod progress;
 #[path = "cli/quality.rs"]
 mod quality;
 #[path = "cli/rules.rs"]
