@@ -271,6 +271,18 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// How far from the expected a value lies, for ranking the strongest first: |z| of an
+    /// outlier (a strong one above every ordinary one); `None` for a kind without a measure.
+    pub fn strength(&self) -> Option<f64> {
+        match self {
+            Kind::Outlier { z, strong, .. } => {
+                let z = if z.is_nan() { 0.0 } else { z.abs() };
+                Some(if *strong { z + 1e6 } else { z })
+            }
+            _ => None,
+        }
+    }
+
     /// Rule id and default severity. Configured checks carry their own.
     pub fn rule(&self) -> (&'static str, Severity) {
         use Kind::*;

@@ -51,7 +51,7 @@ pub fn finding_lines(
         group.push(f);
     }
     for rule in order {
-        let group = &by_rule[rule];
+        let group = strongest_first(&by_rule[rule]);
         for f in group.iter().take(PER_RULE) {
             push_finding(&mut out, f, config, lang, how.hints);
         }
@@ -60,6 +60,19 @@ pub fn finding_lines(
         }
     }
     out
+}
+
+/// A rule's lines with the strongest first (R15 by how far the value lies beyond its limits),
+/// so that the few lines shown of a large group are the ones to look at; ties and kinds
+/// without a measure keep the run's order (a stable sort).
+fn strongest_first<'f>(group: &[&'f Finding]) -> Vec<&'f Finding> {
+    let mut ranked = group.to_vec();
+    ranked.sort_by(|a, b| {
+        let (a, b) = (a.kind.strength(), b.kind.strength());
+        b.unwrap_or(f64::NEG_INFINITY)
+            .total_cmp(&a.unwrap_or(f64::NEG_INFINITY))
+    });
+    ranked
 }
 
 fn push_finding(out: &mut Vec<String>, f: &Finding, config: &Config, lang: Lang, hints: bool) {
@@ -198,6 +211,34 @@ mod tests {
         );
         let all = finding_lines(&refs, &config, Lang::Zh, Listing { all: true, ..how });
         assert_eq!(all.len(), 1540);
+    }
+
+    #[test]
+    fn a_large_group_shows_its_strongest_outliers_first() {
+        let config = Config::default_with("县", &[]).expect("config");
+        // Township i lies at z = i (not strong), except 乡7, beyond the strong limits.
+        let many: Vec<Finding> = (0..80)
+            .map(|i| {
+                let mut f = outlier(i);
+                if let Kind::Outlier { z, strong, .. } = &mut f.kind {
+                    *z = if i % 2 == 0 { i as f64 } else { -(i as f64) };
+                    *strong = i == 7;
+                }
+                f
+            })
+            .collect();
+        let refs: Vec<&Finding> = many.iter().collect();
+        let how = Listing {
+            all: false,
+            hints: false,
+            see: None,
+        };
+        let lines = finding_lines(&refs, &config, Lang::Zh, how);
+        let shown: Vec<&str> = lines[..PER_RULE]
+            .iter()
+            .map(|l| l.split(':').next().unwrap_or(""))
+            .collect();
+        assert_eq!(shown, ["乡7", "乡79", "乡78", "乡77", "乡76"]);
     }
 
     #[test]
