@@ -3,15 +3,17 @@
 # with typing errors planted in the last two; each month is run in order with one history store
 # (as a county would); then the R15 findings of the last two months are scored against the
 # truth: recall = planted errors flagged / planted; precision = flags on a planted error or on a
-# value extreme under its own true distribution / all flags. Usage: scripts/outlier-bench.sh [DIR]
+# value extreme under its own true distribution / all flags. Usage: [OUTLIER_SEED=N] [HUIZONG_BIN=PATH] scripts/outlier-bench.sh [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-target/outlier-county}
 rm -rf "$dir"
 python3 scripts/outlier_county.py "$dir"
-cargo build -q
+# HUIZONG_BIN: a binary to measure (a release build, say); else the debug build.
+bin=${HUIZONG_BIN:-}
+if [ -z "$bin" ]; then cargo build -q; bin=./target/debug/huizong; fi
 for month in $(ls "$dir/returns"); do
-  ./target/debug/huizong run "$dir/returns/$month" --config "$dir/config.toml" --out "$dir/out/$month" \
+  "$bin" run "$dir/returns/$month" --config "$dir/config.toml" --out "$dir/out/$month" \
     --json "$dir/out/$month.json" --history "$dir/history" --quiet >/dev/null || true
 done
 python3 - "$dir" <<'PY'

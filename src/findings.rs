@@ -128,8 +128,14 @@ impl NotEvaluable {
 /// How an outlier was found (R15).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum OutlierMethod {
-    /// Against the township's own previous months: their level, or their steady trend (stocks).
-    History { months: usize, trend: bool },
+    /// Against the township's own previous months: their level, or their steady trend (stocks);
+    /// `season`: the county's seasonal factor of this month, when one was followed (flows with
+    /// a year of months).
+    History {
+        months: usize,
+        trend: bool,
+        season: Option<f64>,
+    },
     /// Against the other townships this month, by funnel limits or (amounts) modified z.
     Peers { townships: usize, model: PeerModel },
     /// Against the other townships' last month (a return checked on its own).

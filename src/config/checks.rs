@@ -129,6 +129,11 @@ pub struct OutlierParams {
     /// Indicators drawn as a funnel chart in the county workbook.
     #[serde(default)]
     pub funnel_charts: Vec<String>,
+    /// A township that stood beyond the peers' limits at this coverage on the same side last
+    /// month differs from the rest as a rule, not by a typing error this month: its peer
+    /// comparison is left to its own months (0 turns this off).
+    #[serde(default = "standing_level")]
+    pub standing_level: f64,
 }
 
 /// Over-dispersion between townships (Spiegelhalter 2005, section 6).
@@ -161,6 +166,7 @@ impl Default for OutlierParams {
             proportions: Default::default(),
             counts_per: Default::default(),
             funnel_charts: Vec::new(),
+            standing_level: standing_level(),
         }
     }
 }
@@ -188,6 +194,9 @@ fn min_months() -> usize {
 }
 fn min_peers() -> usize {
     8
+}
+fn standing_level() -> f64 {
+    0.99
 }
 fn min_deviation() -> f64 {
     3.0

@@ -123,6 +123,7 @@ pub fn examples() -> Vec<Kind> {
             method: OutlierMethod::History {
                 months: 0,
                 trend: false,
+                season: None,
             },
         },
         Kind::NotEvaluable(NotEvaluable::NoStore),

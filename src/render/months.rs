@@ -228,6 +228,7 @@ fn outlier(
             OutlierMethod::History {
                 months,
                 trend: true,
+                ..
             },
             true,
         ) => format!("与本乡镇前 {months} 个月的变动趋势相比"),
@@ -235,6 +236,7 @@ fn outlier(
             OutlierMethod::History {
                 months,
                 trend: false,
+                ..
             },
             true,
         ) => format!("与本乡镇前 {months} 个月相比"),
@@ -256,6 +258,7 @@ fn outlier(
             OutlierMethod::History {
                 months,
                 trend: true,
+                ..
             },
             false,
         ) => format!("against the trend of the township's previous {months} months"),
@@ -263,6 +266,7 @@ fn outlier(
             OutlierMethod::History {
                 months,
                 trend: false,
+                ..
             },
             false,
         ) => format!("against the township's previous {months} months"),
@@ -283,6 +287,18 @@ fn outlier(
             "against {townships} other townships last month, {}",
             model(m)
         ),
+    };
+    let against = match method {
+        OutlierMethod::History {
+            season: Some(s), ..
+        } => {
+            if zh {
+                format!("{against}（按全县去年同月的季节系数 {s:.2} 调整）")
+            } else {
+                format!("{against} (adjusted by the county's seasonal factor of this month last year, {s:.2})")
+            }
+        }
+        _ => against,
     };
     // Amounts by the modified z-score have an ordinary range, not limits of a distribution.
     let per_head = matches!(
@@ -314,5 +330,33 @@ fn outlier(
             let how = if strong { "very far" } else { "far" };
             format!("{value} is {how} from what is expected {against}: expected {expected}, ordinary range {range} (modified z {z})")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_seasonal_expectation_says_its_factor() {
+        let method = OutlierMethod::History {
+            months: 12,
+            trend: false,
+            season: Some(1.15),
+        };
+        let zh = outlier(52.0, 30.0, (18.0, 44.0), 0.998, 3.6, false, &method, true);
+        assert_eq!(
+            zh,
+            "52 偏离：与本乡镇前 12 个月相比（按全县去年同月的季节系数 1.15 调整），预期 30，\
+             99.8% 控制限 18–44，超出控制限（z = 3.6）"
+        );
+        let en = outlier(52.0, 30.0, (18.0, 44.0), 0.998, 3.6, false, &method, false);
+        assert!(
+            en.contains(
+                "against the township's previous 12 months (adjusted by the county's seasonal \
+                 factor of this month last year, 1.15)"
+            ),
+            "{en}"
+        );
     }
 }

@@ -148,6 +148,12 @@ fn own_history(
         return;
     }
     let recent = &past.recent[..months];
+    let seasons: Vec<Option<f64>> = config
+        .indicators
+        .iter()
+        .filter(|i| i.outliers)
+        .map(|ind| season(ind, recent, p))
+        .collect();
     for (row, township) in table.townships.iter().enumerate() {
         let have = recent.iter().filter(|f| f.has_township(township)).count();
         if have < p.min_months {
@@ -163,14 +169,22 @@ fn own_history(
             );
             continue;
         }
-        for ind in config.indicators.iter().filter(|i| i.outliers) {
+        for (ind, season) in config
+            .indicators
+            .iter()
+            .filter(|i| i.outliers)
+            .zip(&seasons)
+        {
             let code = ind.code();
             let Some(x) = table.value(row, code) else {
                 continue;
             };
-            let Some(e) = expectation(table, row, township, ind, recent, p) else {
+            let Some(mut e) = expectation(table, row, township, ind, recent, p) else {
                 continue;
             };
+            if let Some(s) = season {
+                e = e.with_season(*s);
+            }
             let (low, high, z, beyond) = own_history::judge(&e, x, p.level);
             if !beyond {
                 continue;
@@ -185,11 +199,36 @@ fn own_history(
                 method: OutlierMethod::History {
                     months: e.months,
                     trend: e.trend,
+                    season: *season,
                 },
             };
             push(table, check, code, j, out);
         }
     }
+}
+
+/// The county's seasonal factor of a flow this month, from the store's townships with a year
+/// of months (`recent` newest first: the same month last year is the twelfth); none for stocks
+/// and counts per unit (their expectation already moves with this month's units).
+fn season(ind: &crate::config::Indicator, recent: &[Figures], p: &OutlierParams) -> Option<f64> {
+    let code = ind.code();
+    if ind.kind == IndicatorKind::Stock || p.counts_per.contains_key(code) || recent.len() < 12 {
+        return None;
+    }
+    let year = &recent[..12];
+    let pairs: Vec<(f64, Vec<f64>)> = year[11]
+        .townships()
+        .into_iter()
+        .filter_map(|t| {
+            let same = year[11].get(t, code, Column::Month)?;
+            let months: Vec<f64> = year
+                .iter()
+                .filter_map(|f| f.get(t, code, Column::Month))
+                .collect();
+            (months.len() >= p.min_months).then_some((same, months))
+        })
+        .collect();
+    own_history::seasonal_factor(&pairs, p.min_peers)
 }
 
 /// What the township's months lead to expect of `ind` this month (`None`: too few months).
@@ -364,11 +403,23 @@ fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &m
         let Some(funnel) = fit(model, &reference, p) else {
             continue;
         };
+        let standing = match (source, &past.previous) {
+            (PeerSource::ThisMonth, Some(prev)) if p.standing_level > 0.0 => {
+                last_month(prev, code, den, model, p).map(|f| (f, prev))
+            }
+            _ => None,
+        };
         for &(row, count, size) in &rows {
             let u = Unit { count, size };
             let j = funnel.judge(u, p.level);
             if !j.beyond {
                 continue;
+            }
+            let township = &table.townships[row];
+            if let Some((last, prev)) = &standing {
+                if stood_apart(last, prev, township, code, den, j.z, p.standing_level) {
+                    continue;
+                }
             }
             let j = Judgement {
                 row,
@@ -382,6 +433,47 @@ fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &m
             push(table, check, code, j, out);
         }
     }
+}
+
+/// Last month's funnel of an indicator over the store's townships.
+fn last_month(
+    prev: &Figures,
+    code: &str,
+    den: &str,
+    model: PeerModel,
+    p: &OutlierParams,
+) -> Option<Funnel> {
+    let units: Vec<Unit> = prev
+        .townships()
+        .into_iter()
+        .filter_map(|t| {
+            let count = prev.get(t, code, Column::Month)?;
+            let size = prev.get(t, den, Column::Month).filter(|v| *v > 0.0)?;
+            Some(Unit { count, size })
+        })
+        .collect();
+    fit(model, &units, p)
+}
+
+/// Whether the township stood beyond last month's limits at `level` on the side of `z`: a
+/// standing difference from its peers, which this month's typing error is not.
+fn stood_apart(
+    last: &Funnel,
+    prev: &Figures,
+    township: &str,
+    code: &str,
+    den: &str,
+    z: f64,
+    level: f64,
+) -> bool {
+    let (Some(count), Some(size)) = (
+        prev.get(township, code, Column::Month),
+        prev.get(township, den, Column::Month).filter(|v| *v > 0.0),
+    ) else {
+        return false;
+    };
+    let then = last.judge(Unit { count, size }, level);
+    then.beyond && then.z.signum() == z.signum()
 }
 
 /// Amounts that are not counts: the modified z-score of the amount per head.

@@ -66,6 +66,64 @@ fn degrees_of_freedom(n: usize) -> f64 {
     (0.82 * (n.max(2) - 1) as f64).max(1.0)
 }
 
+impl Expectation {
+    /// The expectation of a flow moved by a seasonal factor: the level times the factor; on
+    /// the log scale the spread stays, a count's predictive distribution keeps its events and
+    /// scales its rate, a linear spread scales with the level.
+    pub fn with_season(self, factor: f64) -> Self {
+        let expected = self.expected * factor;
+        match self.scale {
+            Scale::Counts { total, months } => {
+                let months = months / factor;
+                Self {
+                    expected: total / months,
+                    variance: total / months * (months + 1.0) / months,
+                    scale: Scale::Counts { total, months },
+                    ..self
+                }
+            }
+            Scale::Log => Self { expected, ..self },
+            Scale::Linear => Self {
+                expected,
+                variance: self.variance * factor * factor,
+                ..self
+            },
+        }
+    }
+}
+
+/// The county's seasonal factor of a flow this month: the townships' same month last year
+/// (`year_ago`) against their year's median (`years`: each township's months of that year),
+/// pooled over townships so that one township's noise makes no season. `None` with fewer than
+/// `min_townships`, or when the factor does not stand clear of the townships' own scatter
+/// (two standard errors of the log ratio): a season is followed only where there is one.
+pub fn seasonal_factor(pairs: &[(f64, Vec<f64>)], min_townships: usize) -> Option<f64> {
+    let mut same = 0.0;
+    let mut level = 0.0;
+    let mut logs = Vec::new();
+    for (year_ago, year) in pairs {
+        let m = median(year);
+        if m <= 0.0 || *year_ago < 0.0 {
+            continue;
+        }
+        same += year_ago;
+        level += m;
+        logs.push(((year_ago + 0.5) / (m + 0.5)).ln());
+    }
+    if logs.len() < min_townships.max(2) || level <= 0.0 || same <= 0.0 {
+        return None;
+    }
+    let factor = same / level;
+    // The plain standard deviation, not a robust one: a township's typing error last year
+    // widens it, so a doubtful season is not followed (robust spreads can read two clusters
+    // of townships as no scatter at all).
+    let n = logs.len() as f64;
+    let mean = logs.iter().sum::<f64>() / n;
+    let sd = (logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let se = sd / n.sqrt();
+    (factor.ln().abs() > 2.0 * se).then_some(factor)
+}
+
 /// `oldest_first`: the months before this one. `None` with fewer than two.
 pub fn expect(oldest_first: &[f64], stock: bool, count: bool) -> Option<Expectation> {
     let n = oldest_first.len();
@@ -294,5 +352,44 @@ mod tests {
             "{low} {high}"
         );
         assert!(beyond && !judge(&e, 90.0, 0.998).3);
+    }
+
+    #[test]
+    fn a_season_is_followed_only_where_the_county_shows_one() {
+        // Ten townships, a year at levels 50..140 (median m), each 30% above it in the same
+        // month last year: pooled factor Σ1.3m / Σm = 1.3, every log ratio alike.
+        let year = |m: f64| vec![m; 12];
+        let clear: Vec<(f64, Vec<f64>)> = (0..10)
+            .map(|i| {
+                let m = 50.0 + 10.0 * i as f64;
+                (1.3 * m, year(m))
+            })
+            .collect();
+        let f = seasonal_factor(&clear, 8).expect("a season");
+        assert!((f - 1.3).abs() < 1e-12, "{f}");
+        // Same total, but townships scattered both ways (±60%): no season stands out.
+        let scattered: Vec<(f64, Vec<f64>)> = (0..10)
+            .map(|i| {
+                let m = 100.0;
+                let r = if i % 2 == 0 { 1.9 } else { 0.7 };
+                (r * m, year(m))
+            })
+            .collect();
+        assert_eq!(seasonal_factor(&scattered, 8), None);
+        // Too few townships to tell.
+        assert_eq!(seasonal_factor(&clear[..5], 8), None);
+    }
+
+    #[test]
+    fn a_seasonal_expectation_moves_the_level_and_keeps_count_noise() {
+        let e = expect(&[3.0, 5.0, 4.0, 2.0, 6.0, 4.0], false, true).expect("months");
+        let s = e.with_season(1.5);
+        // 18.5 events over 5 months at 1.5 × the rate: mean 5.55, NB p = m'/(m' + 1).
+        assert!((s.expected - 5.55).abs() < 1e-9, "{}", s.expected);
+        let m = 5.0 / 1.5;
+        assert!((s.variance - 5.55 * (m + 1.0) / m).abs() < 1e-9);
+        let log = flow(&[100.0, 140.0, 90.0, 160.0, 120.0, 70.0], false);
+        let s = log.with_season(1.2);
+        assert_eq!((s.expected, s.variance), (log.expected * 1.2, log.variance));
     }
 }
