@@ -317,3 +317,71 @@ fn a_declared_sentinel_is_noted_and_not_summed() {
         .iter()
         .any(|f| f.rule == "R13" && f.code.as_deref() == Some("C16")));
 }
+
+/// 甲镇 reports three times the others' 门诊 visits (B02) every month: a standing difference,
+/// which its own months judge (`standing_level`), while a typing error on top still stands out.
+#[test]
+fn a_township_that_always_differs_from_its_peers_is_judged_by_its_own_months() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = config();
+    let mut off = config.clone();
+    for check in &mut off.checks {
+        check.outlier.standing_level = 0.0;
+    }
+    let own = |period: Period, month: f64| -> Changes {
+        vec![
+            (("B02", "month"), Cell::Num(month)),
+            (
+                ("B02", "ytd"),
+                Cell::Num(180.0 * (period.month - 1) as f64 + month),
+            ),
+        ]
+    };
+    let store = Store::new(dir.path().join("history"));
+    for m in 4..=9 {
+        let period = Period::new(2026, m).expect("period");
+        let folder = dir.path().join(format!("2026-{m:02}"));
+        month_folder(&folder, &config, period, &own(period, 180.0));
+        let ctx = Context {
+            history: Some(store.clone()),
+            ..Context::default()
+        };
+        let out = pipeline::run(&folder, &config, &ctx).expect("run");
+        store
+            .save(&Figures::from_table(period, &out.table))
+            .expect("save");
+    }
+    let october_with = |config: &Config, name: &str, month: f64| {
+        let folder = dir.path().join(name);
+        let period = Period::new(2026, 10).expect("period");
+        month_folder(&folder, config, period, &own(period, month));
+        let ctx = Context {
+            history: Some(store.clone()),
+            ..Context::default()
+        };
+        let found = pipeline::run(&folder, config, &ctx).expect("run").findings;
+        found
+            .into_iter()
+            .filter(|f| f.township.as_deref() == Some("甲镇") && f.code.as_deref() == Some("B02"))
+            .filter_map(|f| match f.kind {
+                Kind::Outlier { method, .. } => Some(method),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    };
+    let usual = october_with(&config, "usual", 180.0);
+    assert!(usual.is_empty(), "its usual level is no outlier: {usual:?}");
+    let compared = october_with(&off, "compared", 180.0);
+    assert!(
+        compared
+            .iter()
+            .any(|m| matches!(m, OutlierMethod::Peers { .. })),
+        "with standing_level = 0 the peers flag it: {compared:?}"
+    );
+    let typo = october_with(&config, "typo", 1800.0);
+    assert!(
+        typo.iter()
+            .any(|m| matches!(m, OutlierMethod::History { .. })),
+        "a typing error on top is found against its own months: {typo:?}"
+    );
+}
