@@ -27,20 +27,33 @@ pdf="$out/$(basename "${workbook%.*}").pdf"
 mkdir -p docs
 cp "$pdf" "${PDF_OUT:-$out}/" 2>/dev/null || true
 last=$(pdfinfo "$pdf" | awk '/^Pages:/ {print $2}')
-# The first page whose text holds a sheet's title.
+# The first page whose text holds `$1` (anywhere on it).
 page_of() {
   for p in $(seq 1 "$last"); do
-    if pdftotext -f "$p" -l "$p" "$pdf" - | grep -q "$1"; then echo "$p"; return; fi
+    # Read whole before matching: under pipefail, `grep -q` closing the pipe early would fail
+    # pdftotext with SIGPIPE and the match would count as a miss.
+    text=$(pdftotext -f "$p" -l "$p" "$pdf" -)
+    if grep -q "$1" <<<"$text"; then echo "$p"; return; fi
   done
   echo 1
 }
+# The first page that opens with a sheet's title: its first line, so that a summary page
+# mentioning another sheet by name ("见分乡镇数据") is not taken for that sheet.
+page_titled() {
+  for p in $(seq 1 "$last"); do
+    text=$(pdftotext -f "$p" -l "$p" "$pdf" -)
+    if head -1 <<<"$text" | grep -q "$1"; then echo "$p"; return; fi
+  done
+  echo "no page titled $1" >&2
+  exit 1
+}
 shot() { pdftoppm -png -r 70 -singlefile -f "$1" -l "$1" "$pdf" "docs/$2"; }
 shot 1 county-workbook-summary
-shot "$(page_of 分乡镇数据)" county-workbook-by-township
-shot "$(page_of 审核异常清单)" county-workbook-findings
-shot "$(page_of 主要指标分乡镇对比)" county-workbook-charts
-shot "$(page_of 报表数据质量)" county-workbook-quality
-shot "$(page_of 主要指标逐月趋势)" county-workbook-trend
+shot "$(page_titled 分乡镇数据)" county-workbook-by-township
+shot "$(page_titled 审核异常清单)" county-workbook-findings
+shot "$(page_titled 主要指标分乡镇对比)" county-workbook-charts
+shot "$(page_titled 报表数据质量)" county-workbook-quality
+shot "$(page_titled 主要指标逐月趋势)" county-workbook-trend
 shot "$(page_of 99.8%上限)" county-workbook-funnel
 echo "PDF: $last pages; docs/county-workbook-{summary,by-township,findings,charts,quality,trend,funnel}.png"
 feedback="$out/feedback/青石镇_2026-10_退回修改通知.xlsx"
