@@ -134,6 +134,11 @@ pub struct OutlierParams {
     /// comparison is left to its own months (0 turns this off).
     #[serde(default = "standing_level")]
     pub standing_level: f64,
+    /// A value beyond the `level` limits of one comparison (own months or peers) but not the
+    /// strong ones is flagged only when the other comparison, where it judged the value,
+    /// leans the same way beyond its limits at this coverage (0 turns this off).
+    #[serde(default = "corroborate")]
+    pub corroborate: f64,
 }
 
 /// Over-dispersion between townships (Spiegelhalter 2005, section 6).
@@ -167,6 +172,7 @@ impl Default for OutlierParams {
             counts_per: Default::default(),
             funnel_charts: Vec::new(),
             standing_level: standing_level(),
+            corroborate: corroborate(),
         }
     }
 }
@@ -194,6 +200,9 @@ fn min_months() -> usize {
 }
 fn min_peers() -> usize {
     8
+}
+fn corroborate() -> f64 {
+    0.8
 }
 fn standing_level() -> f64 {
     0.99

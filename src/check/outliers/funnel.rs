@@ -265,6 +265,11 @@ pub fn winsorised_mean_square(share: f64) -> f64 {
     1.0 - 2.0 * (c * density + share) + 2.0 * c * c * share
 }
 
+/// The |z| of the two-sided normal limits of `coverage` (1.96 for 0.95).
+pub fn two_sided_z(coverage: f64) -> f64 {
+    tail_z((1.0 - coverage) / 2.0)
+}
+
 /// The normal z with `p` beyond it (∞ for a tail of 0).
 pub fn tail_z(p: f64) -> f64 {
     if p <= 0.0 {

@@ -6,8 +6,11 @@
 //! and Hoaglin). Rare events (deaths) are left to R09: an indicator with `outliers = false` is
 //! not looked at. No IO, no words.
 
+mod decide;
 mod funnel;
 mod own_history;
+
+use decide::{Beyond, Comparison, Leanings};
 
 pub use funnel::{Funnel, Model, Unit};
 
@@ -82,8 +85,39 @@ pub fn evaluate(table: &FactTable, config: &Config, past: &Past, out: &mut Vec<F
     let Some(check) = config.builtin_check(Builtin::Outlier) else {
         return;
     };
-    own_history(table, config, check, past, out);
-    peers(table, config, check, past, out);
+    let mut judged = Judged {
+        leanings: Leanings::new(config.indicators.len(), table.townships.len()),
+        beyond: Vec::new(),
+    };
+    own_history(table, config, check, past, &mut judged, out);
+    peers(table, config, check, past, &mut judged, out);
+    let p = &check.outlier;
+    let corroborate = (p.corroborate > 0.0).then(|| funnel::two_sided_z(p.corroborate));
+    for b in decide::flagged(judged.beyond, &judged.leanings, corroborate) {
+        let code = config.indicators[b.indicator].code();
+        push(table, check, code, b.judgement, out);
+    }
+}
+
+/// What the two comparisons made of this month's values: every value's z (for corroboration)
+/// and the values beyond the limits (to be decided).
+struct Judged {
+    leanings: Leanings,
+    beyond: Vec<Beyond>,
+}
+
+impl Judged {
+    fn add(&mut self, by: Comparison, indicator: usize, judgement: Judgement, beyond: bool) {
+        self.leanings
+            .record(by, indicator, judgement.row, judgement.z);
+        if beyond {
+            self.beyond.push(Beyond {
+                indicator,
+                by,
+                judgement,
+            });
+        }
+    }
 }
 
 /// A finding at the township's cell of `code`, from a value judged at the configured levels.
@@ -129,6 +163,7 @@ fn own_history(
     config: &Config,
     check: &Check,
     past: &Past,
+    judged: &mut Judged,
     out: &mut Vec<Finding>,
 ) {
     let p: &OutlierParams = &check.outlier;
@@ -169,10 +204,11 @@ fn own_history(
             );
             continue;
         }
-        for (ind, season) in config
+        for ((index, ind), season) in config
             .indicators
             .iter()
-            .filter(|i| i.outliers)
+            .enumerate()
+            .filter(|(_, i)| i.outliers)
             .zip(&seasons)
         {
             let code = ind.code();
@@ -186,9 +222,6 @@ fn own_history(
                 e = e.with_season(*s);
             }
             let (low, high, z, beyond) = own_history::judge(&e, x, p.level);
-            if !beyond {
-                continue;
-            }
             let j = Judgement {
                 row,
                 value: x,
@@ -202,7 +235,7 @@ fn own_history(
                     season: *season,
                 },
             };
-            push(table, check, code, j, out);
+            judged.add(Comparison::OwnMonths, index, j, beyond);
         }
     }
 }
@@ -334,7 +367,14 @@ fn fit(model: PeerModel, units: &[Unit], p: &OutlierParams) -> Option<Funnel> {
     Funnel::fit(units, model, p.dispersion, p.winsorise)
 }
 
-fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &mut Vec<Finding>) {
+fn peers(
+    table: &FactTable,
+    config: &Config,
+    check: &Check,
+    past: &Past,
+    judged: &mut Judged,
+    out: &mut Vec<Finding>,
+) {
     let p: &OutlierParams = &check.outlier;
     if p.population.is_none() && p.proportions.is_empty() && p.counts_per.is_empty() {
         return;
@@ -360,7 +400,12 @@ fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &m
             return;
         }
     };
-    for ind in config.indicators.iter().filter(|i| i.outliers) {
+    for (index, ind) in config
+        .indicators
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.outliers)
+    {
         let code = ind.code();
         let Some((model, den)) = peer_model(config, p, code) else {
             continue;
@@ -397,7 +442,7 @@ fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &m
             },
         };
         if model == PeerModel::PerHead {
-            per_head(table, check, code, &rows, &reference, method, out);
+            per_head(check, index, &rows, &reference, method, judged);
             continue;
         }
         let Some(funnel) = fit(model, &reference, p) else {
@@ -412,15 +457,15 @@ fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &m
         for &(row, count, size) in &rows {
             let u = Unit { count, size };
             let j = funnel.judge(u, p.level);
-            if !j.beyond {
-                continue;
-            }
             let township = &table.townships[row];
             if let Some((last, prev)) = &standing {
+                // Its standing difference says nothing of this month: the peers are no
+                // evidence either way, its own months judge it.
                 if stood_apart(last, prev, township, code, den, j.z, p.standing_level) {
                     continue;
                 }
             }
+            let beyond = j.beyond;
             let j = Judgement {
                 row,
                 value: count,
@@ -430,7 +475,7 @@ fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &m
                 strong: funnel.judge(u, p.strong_level).beyond,
                 method,
             };
-            push(table, check, code, j, out);
+            judged.add(Comparison::Peers, index, j, beyond);
         }
     }
 }
@@ -478,13 +523,12 @@ fn stood_apart(
 
 /// Amounts that are not counts: the modified z-score of the amount per head.
 fn per_head(
-    table: &FactTable,
     check: &Check,
-    code: &str,
+    index: usize,
     rows: &[(usize, f64, f64)],
     reference: &[Unit],
     method: OutlierMethod,
-    out: &mut Vec<Finding>,
+    judged: &mut Judged,
 ) {
     let p = &check.outlier;
     let rates: Vec<f64> = reference.iter().map(|u| u.count / u.size).collect();
@@ -493,9 +537,6 @@ fn per_head(
     };
     for &(row, x, pop) in rows {
         let z = r.z(x / pop);
-        if z < p.z {
-            continue;
-        }
         let (low, high) = r.range(p.z);
         let j = Judgement {
             row,
@@ -506,7 +547,7 @@ fn per_head(
             strong: z >= p.z_strong,
             method,
         };
-        push(table, check, code, j, out);
+        judged.add(Comparison::Peers, index, j, z >= p.z);
     }
 }
 
