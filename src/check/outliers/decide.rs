@@ -118,12 +118,12 @@ mod tests {
         // Row 4: peers −3.2, own months −1.0: not far enough the same way.
         l.record(Comparison::Peers, 0, 4, -3.2);
         l.record(Comparison::OwnMonths, 0, 4, -1.0);
-        let judged = vec![
-            beyond(Comparison::OwnMonths, 0, 3.3, false),
-            beyond(Comparison::OwnMonths, 1, 3.3, false),
-            beyond(Comparison::OwnMonths, 2, 3.3, false),
-            beyond(Comparison::Peers, 3, -5.0, true),
-            beyond(Comparison::Peers, 4, -3.2, false),
+        let spec = [
+            (Comparison::OwnMonths, 0, 3.3, false),
+            (Comparison::OwnMonths, 1, 3.3, false),
+            (Comparison::OwnMonths, 2, 3.3, false),
+            (Comparison::Peers, 3, -5.0, true),
+            (Comparison::Peers, 4, -3.2, false),
         ];
         let rows = |c: Option<f64>, judged: &[(Comparison, usize, f64, bool)]| -> Vec<usize> {
             let b = judged
@@ -132,10 +132,6 @@ mod tests {
                 .collect();
             flagged(b, &l, c).map(|b| b.judgement.row).collect()
         };
-        let spec: Vec<(Comparison, usize, f64, bool)> = judged
-            .iter()
-            .map(|b| (b.by, b.judgement.row, b.judgement.z, b.judgement.strong))
-            .collect();
         // 1.2816: the 80% limits.
         assert_eq!(rows(Some(1.2816), &spec), [0, 2, 3]);
         assert_eq!(rows(None, &spec), [0, 1, 2, 3, 4]);
