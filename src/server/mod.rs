@@ -61,6 +61,8 @@ pub(crate) struct App {
     pub failures: Mutex<HashMap<String, auth::Failures>>,
     /// The newest event id of the ledger, watched by a thread: the board changes when it does.
     pub events: tokio::sync::watch::Receiver<i64>,
+    /// The hints of versions seen, by version id (`grid.rs`).
+    pub hints: Mutex<HashMap<i64, Arc<grid::Hints>>>,
     /// Checks running at once (the machine's cores): more uploads wait, none is refused.
     pub checks: tokio::sync::Semaphore,
 }
@@ -103,6 +105,7 @@ pub fn serve(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), Server
             exe: opts.exe,
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
+            hints: Mutex::new(HashMap::new()),
             events: rx,
             checks: tokio::sync::Semaphore::new(cores),
         });

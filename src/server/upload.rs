@@ -77,6 +77,7 @@ pub async fn upload(
         );
         let outcome = match &what {
             Ok(Ingested::New(r)) => {
+                let _ = super::grid::remember_hints(&a, r.version.id, &r.findings);
                 format!("version {} of {}", r.version.version, r.version.township)
             }
             Ok(Ingested::Same { .. }) | Ok(Ingested::Known) => "same bytes".into(),

@@ -33,8 +33,17 @@ impl Drop for Served {
     }
 }
 
+/// The huizong under test: `HUIZONG_BIN` when set (the load test against a release build:
+/// `HUIZONG_BIN=target/release/huizong cargo test --test cli load -- --ignored --nocapture`),
+/// else the one cargo built for these tests.
+pub fn huizong_bin() -> PathBuf {
+    std::env::var_os("HUIZONG_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_huizong")))
+}
+
 fn huizong(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_huizong"))
+    Command::new(huizong_bin())
         .args(args)
         .output()
         .expect("run huizong")
@@ -77,7 +86,7 @@ pub fn serve_config(text: &str, accounts: &[&str]) -> Served {
         assert_eq!(secret.len(), 32);
         secrets.insert(a.to_string(), secret.to_string());
     }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let mut child = Command::new(huizong_bin())
         .args([
             "serve",
             "--workspace",
