@@ -28,6 +28,10 @@ pub enum Refused {
     /// An accept refused: this many errors are still open.
     OpenErrors(usize),
     NeedReason,
+    /// An explanation with no text, or longer than the cap (in characters).
+    NeedExplanation(usize),
+    /// No finding of the version that an explanation could be about.
+    NotExplainable,
     Internal(String),
 }
 
@@ -167,6 +171,27 @@ pub fn refused(r: &Refused, lang: Lang) -> (String, String) {
             t("打回须写明原因", "sending back needs a reason"),
             t("在原因栏写明要改什么", "say what is to be corrected"),
         ),
+        Refused::NeedExplanation(max) => (
+            format!(
+                "{} {max} {}",
+                lang.t("说明须写明原因，最多", "an explanation needs a text of at most"),
+                lang.t("字", "characters")
+            ),
+            t(
+                "写明数值为什么是这样（如外地产妇回乡筛查），不写“已核实”之类的套话",
+                "say why the values are so (e.g. mothers from elsewhere screened here), not a stock phrase",
+            ),
+        ),
+        Refused::NotExplainable => (
+            t(
+                "这一版没有可以说明的这条问题",
+                "this version has no such finding to explain",
+            ),
+            t(
+                "核实性问题（核实、警示）才能写说明；错误须改正后重报",
+                "only findings to verify (warnings) take an explanation; errors are corrected and sent again",
+            ),
+        ),
         Refused::Internal(e) => (
             format!("{}: {e}", lang.t("服务器内部错误", "internal error")),
             t("请把这段文字发给县里", "send this text to the county"),
@@ -185,6 +210,8 @@ mod tests {
             Refused::TooLarge(20),
             Refused::PathName,
             Refused::OpenErrors(2),
+            Refused::NeedExplanation(500),
+            Refused::NotExplainable,
         ] {
             for lang in [Lang::Zh, Lang::En] {
                 let (what, hint) = refused(&r, lang);

@@ -38,15 +38,17 @@ pub fn version_page(
     let l = app.lang;
     let stored = app.ws.state().join(&v.stored);
     let hints = hints_of(app, &v, &stored);
+    let explainable = ledger.explainable(v.id)?;
+    let explanations = super::explain::views(app, ledger, &v)?;
     let findings: Vec<FindingView> = ledger
         .findings(v.id)?
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
             let sev = severity_of(&f.severity);
+            let code = f.code.clone().unwrap_or_default();
             FindingView {
                 n: i + 1,
-                severity: render::severity(sev, l).to_string(),
                 class: if sev == Severity::Error {
                     "bad"
                 } else {
@@ -54,8 +56,18 @@ pub fn version_page(
                 },
                 anchor: cell_id(&f.cell),
                 hint: hints.get(&(f.rule.clone(), f.cell.clone())).cloned(),
+                text: without_location(&f.line, &f.rule).to_string(),
+                explainable: explainable
+                    .iter()
+                    .any(|r| r.get(2) == Some(&f.rule) && r.get(3) == Some(&code)),
+                explanations: explanations
+                    .iter()
+                    .filter(|e| e.rule == f.rule && e.code == code)
+                    .cloned()
+                    .collect(),
+                rule: f.rule,
+                code,
                 cell: f.cell,
-                line: f.line,
             }
         })
         .collect();
@@ -82,6 +94,13 @@ pub fn version_page(
         changes,
         versions: all.iter().map(super::pages::version_view).collect(),
     })
+}
+
+/// A finding's line from its rule on (`file:sheet!cell: ` is dropped: the page shows the cell as
+/// a link beside it, and the line already says the severity).
+fn without_location<'a>(line: &'a str, rule: &str) -> &'a str {
+    line.find(&format!(": {rule} "))
+        .map_or(line, |at| &line[at + 2..])
 }
 
 /// `sheet!A1` as an HTML id.

@@ -9,6 +9,7 @@
 
 mod assets;
 mod auth;
+mod explain;
 mod grid;
 mod pages;
 mod upload;
@@ -138,6 +139,11 @@ fn router(app: Shared, max_body: usize) -> Router {
         .route("/t/{township}/decide", post(pages::decide))
         .route("/t/{township}/v/{version}", get(pages::version))
         .route("/t/{township}/v/{version}/file", get(pages::stored_file))
+        .route("/t/{township}/v/{version}/explain", post(explain::explain))
+        .route(
+            "/t/{township}/v/{version}/explanation",
+            post(explain::judge),
+        )
         .route("/assets/{name}", get(assets::asset))
         .layer(axum::middleware::from_fn(auth::same_origin))
         .with_state(app);

@@ -365,12 +365,12 @@ pub async fn decide(
 
 #[derive(Deserialize)]
 pub struct VersionPath {
-    township: String,
-    version: i64,
+    pub township: String,
+    pub version: i64,
 }
 
 /// The version `n` of a township's return in the newest period that has it.
-fn find_version(
+pub fn find_version(
     ledger: &Ledger,
     township: &str,
     n: i64,
