@@ -32,6 +32,8 @@ pub enum Refused {
     NeedExplanation(usize),
     /// No finding of the version that an explanation could be about.
     NotExplainable,
+    /// The month's run wrote no feedback workbook for this township (no findings).
+    NoFeedback,
     Internal(String),
 }
 
@@ -192,6 +194,16 @@ pub fn refused(r: &Refused, lang: Lang) -> (String, String) {
                 "only findings to verify (warnings) take an explanation; errors are corrected and sent again",
             ),
         ),
+        Refused::NoFeedback => (
+            t(
+                "本月汇总没有给这个乡镇的退回修改通知（其报表未计入或没有问题）",
+                "the month's run has no feedback workbook for this township (no return counted, or no findings)",
+            ),
+            t(
+                "在报送情况中查看它的状态；有问题的报表才有通知",
+                "see its state on the board; only a return with findings gets one",
+            ),
+        ),
         Refused::Internal(e) => (
             format!("{}: {e}", lang.t("服务器内部错误", "internal error")),
             t("请把这段文字发给县里", "send this text to the county"),
@@ -212,6 +224,7 @@ mod tests {
             Refused::OpenErrors(2),
             Refused::NeedExplanation(500),
             Refused::NotExplainable,
+            Refused::NoFeedback,
         ] {
             for lang in [Lang::Zh, Lang::En] {
                 let (what, hint) = refused(&r, lang);

@@ -9,6 +9,7 @@
 
 mod assets;
 mod auth;
+mod downloads;
 mod explain;
 mod grid;
 mod pages;
@@ -130,7 +131,9 @@ fn router(app: Shared, max_body: usize) -> Router {
         .route("/board", get(pages::board))
         .route("/board/rows", get(pages::board_rows_page))
         .route("/events", get(pages::events))
-        .route("/county.xlsx", get(pages::county_workbook))
+        .route("/county.xlsx", get(downloads::county_workbook))
+        .route("/report.json", get(downloads::report_json))
+        .route("/t/{township}/feedback.xlsx", get(downloads::feedback))
         .route("/t/{township}", get(pages::township))
         .route(
             "/t/{township}/upload",

@@ -72,6 +72,7 @@ pub struct BoardPage {
 #[derive(Template)]
 #[template(path = "board_rows.html")]
 pub struct BoardRows {
+    pub l: Lang,
     pub rows: Vec<BoardRow>,
 }
 

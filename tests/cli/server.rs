@@ -566,6 +566,10 @@ fn the_county_workbook_downloaded_equals_huizong_run() {
         .arg(&other)
         .arg("--history")
         .arg(other.join("history"))
+        .arg("--json")
+        .arg(other.join("report.json"))
+        .arg("--feedback")
+        .arg(other.join("feedback"))
         .output()
         .expect("run");
     assert_eq!(
@@ -584,4 +588,78 @@ fn the_county_workbook_downloaded_equals_huizong_run() {
         std::fs::read(&book).expect("read") == downloaded,
         "the workbooks differ"
     );
+
+    // The JSON report and each feedback workbook: the command line's bytes, as attachments.
+    let download = |c: &Client, path: &str| {
+        let r = c.get(format!("{}{path}", s.url)).send().expect("download");
+        assert_eq!(r.status(), 200, "{path}");
+        let disposition = r.headers()["content-disposition"].to_str().expect("ascii");
+        assert!(
+            disposition.starts_with("attachment"),
+            "{path}: {disposition}"
+        );
+        r.bytes().expect("bytes").to_vec()
+    };
+    // Byte for byte but for the history store's path, which the one-off run keeps apart (it
+    // must not write into the workspace's store).
+    let json = String::from_utf8(download(&admin, "/report.json")).expect("utf-8");
+    let cli = std::fs::read_to_string(other.join("report.json")).expect("json");
+    let store_of = |text: &str| {
+        let v: Value = serde_json::from_str(text).expect("json");
+        v["history"]["store"].as_str().expect("store").to_string()
+    };
+    let (web_store, cli_store) = (store_of(&json), store_of(&cli));
+    assert!(web_store.ends_with(".huizong/history"), "{web_store}");
+    assert!(
+        json.replace(&web_store, &cli_store) == cli,
+        "the JSON reports differ"
+    );
+    let feedback = |t: &str| {
+        std::fs::read_dir(other.join("feedback"))
+            .expect("feedback folder")
+            .filter_map(Result::ok)
+            .find(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .starts_with(&format!("{t}_"))
+            })
+            .map(|e| std::fs::read(e.path()).expect("read"))
+            .unwrap_or_else(|| panic!("{t}'s feedback workbook"))
+    };
+    for t in ["杏林镇", "马坊镇", "清水乡"] {
+        let path = format!("/t/{t}/feedback.xlsx");
+        assert!(
+            download(&admin, &path) == feedback(t),
+            "{t}'s feedback differs"
+        );
+    }
+    // A township downloads its own, never another's; no return, no feedback (said so).
+    let town = s.login("马坊镇");
+    assert!(download(&town, "/t/马坊镇/feedback.xlsx") == feedback("马坊镇"));
+    for path in ["/t/杏林镇/feedback.xlsx", "/report.json", "/county.xlsx"] {
+        let r = town.get(format!("{}{path}", s.url)).send().expect("get");
+        assert_eq!(r.status(), 403, "{path}");
+    }
+    let none = admin
+        .get(format!("{}/t/青石镇/feedback.xlsx", s.url))
+        .send()
+        .expect("get");
+    assert_eq!(none.status(), 404);
+    assert!(none.text().expect("text").contains("提示"));
+
+    // The board's 催报 list is the one `huizong status` prints.
+    let board = admin
+        .get(format!("{}/board", s.url))
+        .send()
+        .expect("board")
+        .text()
+        .expect("text");
+    let at = board.find("<pre id=\"chase\">").expect("the 催报 list") + "<pre id=\"chase\">".len();
+    let shown = &board[at..at + board[at..].find("</pre>").expect("end")];
+    let status = huizong(&["status", "--workspace", s.ws.to_str().expect("utf-8")]);
+    let printed = String::from_utf8_lossy(&status.stdout).to_string();
+    let chase = &printed[printed.find("【").expect("催报 printed")..];
+    assert_eq!(shown.trim_end(), chase.trim_end());
+    assert!(shown.contains("青石镇：尚未报送"), "{shown}");
+    assert!(shown.contains("杏林镇：报表有错误"), "{shown}");
 }
