@@ -1,8 +1,9 @@
 //! The load test of `huizong serve`: 30 townships upload at once over loopback, 10 rounds, each
 //! upload a new version (CSV returns from the rules test's consistent month, one value changed a
 //! round). No upload may be lost, none may get a 5xx, and the 95th percentile of the answer times
-//! must stay under 2 s. It prints its figures; `cargo test --release --test cli load -- --ignored
-//! --nocapture` measures it as shipped (a debug build's checks are several times slower).
+//! must stay under 2 s. It prints its figures; `HUIZONG_BIN=target/release/huizong cargo test
+//! --test cli load -- --ignored --nocapture` measures the release binary as shipped (a debug
+//! build's checks are several times slower; README has the figures).
 
 use std::time::{Duration, Instant};
 
