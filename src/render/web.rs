@@ -34,6 +34,8 @@ pub enum Refused {
     NotExplainable,
     /// The month's run wrote no feedback workbook for this township (no findings).
     NoFeedback,
+    /// These bytes were sent before and made no version (refused then).
+    SeenBefore,
     Internal(String),
 }
 
@@ -204,6 +206,16 @@ pub fn refused(r: &Refused, lang: Lang) -> (String, String) {
                 "see its state on the board; only a return with findings gets one",
             ),
         ),
+        Refused::SeenBefore => (
+            t(
+                "这个文件之前已上传过，当时未能计入",
+                "this file was sent before and could not count then",
+            ),
+            t(
+                "按上次上传时的说明改好报表再上传；内容不变的文件不会成为新的一版",
+                "correct the return as the first refusal said and send it again; unchanged bytes make no new version",
+            ),
+        ),
         Refused::Internal(e) => (
             format!("{}: {e}", lang.t("服务器内部错误", "internal error")),
             t("请把这段文字发给县里", "send this text to the county"),
@@ -225,6 +237,7 @@ mod tests {
             Refused::NeedExplanation(500),
             Refused::NotExplainable,
             Refused::NoFeedback,
+            Refused::SeenBefore,
         ] {
             for lang in [Lang::Zh, Lang::En] {
                 let (what, hint) = refused(&r, lang);

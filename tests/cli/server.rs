@@ -413,11 +413,19 @@ fn bad_uploads_are_refused_with_words_and_memory_stays_bounded() {
         .take(1 << 20)
         .read_to_end(&mut exe)
         .expect("read");
-    let r = s.upload(&t, "杏林镇", "杏林镇10月.xlsx", exe);
+    let r = s.upload(&t, "杏林镇", "杏林镇10月.xlsx", exe.clone());
     assert_eq!(r.status(), 422);
     let body = r.text().expect("text");
     assert!(
         body.contains("不是可计入的本月报表") && body.contains("提示"),
+        "{body}"
+    );
+    // The same bytes again: said, not a silent return to the township's page.
+    let r = s.upload(&t, "杏林镇", "杏林镇10月.xlsx", exe);
+    assert_eq!(r.status(), 409);
+    let body = r.text().expect("text");
+    assert!(
+        body.contains("之前已上传过") && body.contains("提示"),
         "{body}"
     );
     // A zip bomb: the package is checked before anything inflates.
@@ -492,6 +500,10 @@ fn the_board_hears_an_upload_a_return_is_seen_and_version_2_follows() {
         !row[..row.find("</tr>").expect("end")].contains("未报"),
         "{row}"
     );
+    // The same bytes under another name: no new version, its page shown.
+    let r = s.upload(&t, "青石镇", "副本.xlsx", sample("青石镇10月报表.xlsx"));
+    assert_eq!(r.status(), 200);
+    assert!(r.url().path().ends_with("/v/1"), "{}", r.url());
     // 打回 with a reason: the township sees it.
     let csrf = s.csrf(&admin, "/t/青石镇");
     let r = admin
