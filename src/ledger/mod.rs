@@ -10,6 +10,7 @@
 //! ordered migrations (`schema.rs`).
 
 pub mod accounts;
+pub mod explanations;
 mod schema;
 
 use std::path::Path;

@@ -80,6 +80,8 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;",
     // 2: the server's accounts (accounts.rs).
     super::accounts::MIGRATION,
+    // 3: explanations written on the web (explanations.rs).
+    super::explanations::MIGRATION,
 ];
 
 /// The schema version this huizong writes.

@@ -28,6 +28,14 @@ pub enum Refused {
     /// An accept refused: this many errors are still open.
     OpenErrors(usize),
     NeedReason,
+    /// An explanation with no text, or longer than the cap (in characters).
+    NeedExplanation(usize),
+    /// No finding of the version that an explanation could be about.
+    NotExplainable,
+    /// The month's run wrote no feedback workbook for this township (no findings).
+    NoFeedback,
+    /// These bytes were sent before and made no version (refused then).
+    SeenBefore,
     Internal(String),
 }
 
@@ -167,6 +175,47 @@ pub fn refused(r: &Refused, lang: Lang) -> (String, String) {
             t("打回须写明原因", "sending back needs a reason"),
             t("在原因栏写明要改什么", "say what is to be corrected"),
         ),
+        Refused::NeedExplanation(max) => (
+            format!(
+                "{} {max} {}",
+                lang.t("说明须写明原因，最多", "an explanation needs a text of at most"),
+                lang.t("字", "characters")
+            ),
+            t(
+                "写明数值为什么是这样（如外地产妇回乡筛查），不写“已核实”之类的套话",
+                "say why the values are so (e.g. mothers from elsewhere screened here), not a stock phrase",
+            ),
+        ),
+        Refused::NotExplainable => (
+            t(
+                "这一版没有可以说明的这条问题",
+                "this version has no such finding to explain",
+            ),
+            t(
+                "核实性问题（核实、警示）才能写说明；错误须改正后重报",
+                "only findings to verify (warnings) take an explanation; errors are corrected and sent again",
+            ),
+        ),
+        Refused::NoFeedback => (
+            t(
+                "本月汇总没有给这个乡镇的退回修改通知（其报表未计入或没有问题）",
+                "the month's run has no feedback workbook for this township (no return counted, or no findings)",
+            ),
+            t(
+                "在报送情况中查看它的状态；有问题的报表才有通知",
+                "see its state on the board; only a return with findings gets one",
+            ),
+        ),
+        Refused::SeenBefore => (
+            t(
+                "这个文件之前已上传过，当时未能计入",
+                "this file was sent before and could not count then",
+            ),
+            t(
+                "按上次上传时的说明改好报表再上传；内容不变的文件不会成为新的一版",
+                "correct the return as the first refusal said and send it again; unchanged bytes make no new version",
+            ),
+        ),
         Refused::Internal(e) => (
             format!("{}: {e}", lang.t("服务器内部错误", "internal error")),
             t("请把这段文字发给县里", "send this text to the county"),
@@ -185,6 +234,10 @@ mod tests {
             Refused::TooLarge(20),
             Refused::PathName,
             Refused::OpenErrors(2),
+            Refused::NeedExplanation(500),
+            Refused::NotExplainable,
+            Refused::NoFeedback,
+            Refused::SeenBefore,
         ] {
             for lang in [Lang::Zh, Lang::En] {
                 let (what, hint) = refused(&r, lang);

@@ -3,6 +3,7 @@
 //! since the version before. Reads through `read/` under the configured `[limits]`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::views::{
     ChangeView, Chrome, FindingView, GridCell, GridRow, GridSheet, Refusal, VersionPage,
@@ -36,16 +37,18 @@ pub fn version_page(
 ) -> Result<VersionPage, Refusal> {
     let l = app.lang;
     let stored = app.ws.state().join(&v.stored);
-    let hints = hints_of(app, &stored, &v.period);
+    let hints = hints_of(app, &v, &stored);
+    let explainable = ledger.explainable(v.id)?;
+    let explanations = super::explain::views(app, ledger, &v)?;
     let findings: Vec<FindingView> = ledger
         .findings(v.id)?
         .into_iter()
         .enumerate()
         .map(|(i, f)| {
             let sev = severity_of(&f.severity);
+            let code = f.code.clone().unwrap_or_default();
             FindingView {
                 n: i + 1,
-                severity: render::severity(sev, l).to_string(),
                 class: if sev == Severity::Error {
                     "bad"
                 } else {
@@ -53,8 +56,18 @@ pub fn version_page(
                 },
                 anchor: cell_id(&f.cell),
                 hint: hints.get(&(f.rule.clone(), f.cell.clone())).cloned(),
+                text: without_location(&f.line, &f.rule).to_string(),
+                explainable: explainable
+                    .iter()
+                    .any(|r| r.get(2) == Some(&f.rule) && r.get(3) == Some(&code)),
+                explanations: explanations
+                    .iter()
+                    .filter(|e| e.rule == f.rule && e.code == code)
+                    .cloned()
+                    .collect(),
+                rule: f.rule,
+                code,
                 cell: f.cell,
-                line: f.line,
             }
         })
         .collect();
@@ -83,6 +96,13 @@ pub fn version_page(
     })
 }
 
+/// A finding's line from its rule on (`file:sheet!cell: ` is dropped: the page shows the cell as
+/// a link beside it, and the line already says the severity).
+fn without_location<'a>(line: &'a str, rule: &str) -> &'a str {
+    line.find(&format!(": {rule} "))
+        .map_or(line, |at| &line[at + 2..])
+}
+
 /// `sheet!A1` as an HTML id.
 pub fn cell_id(cell: &str) -> String {
     let mut id = String::from("c-");
@@ -96,24 +116,16 @@ pub fn cell_id(cell: &str) -> String {
     id
 }
 
-/// The hints of the version's findings, by (rule, cell): the ledger keeps the line, the hint
-/// needs the finding whole, so the stored copy is checked again (as 打回 does).
-fn hints_of(
-    app: &App,
-    stored: &std::path::Path,
-    period: &str,
-) -> BTreeMap<(String, String), String> {
-    let context = crate::pipeline::Context {
-        period: crate::model::Period::parse(period),
-        history: Some(crate::history::Store::new(app.ws.history())),
-        explanations: Vec::new(),
-    };
-    let Ok(outcome) = crate::pipeline::run_files(&[stored.to_path_buf()], &app.config, &context)
-    else {
-        return BTreeMap::new();
-    };
-    outcome
-        .findings
+/// The hints of a version's findings, by (rule, cell).
+pub type Hints = BTreeMap<(String, String), String>;
+
+/// Versions whose hints are kept in memory; past this the cache starts again (a month holds a
+/// few hundred versions, so this is only a bound against a server that runs for years).
+const HINTS_KEPT: usize = 10_000;
+
+/// The hints of `findings` (the ledger keeps each finding's line, not the finding whole).
+pub fn hints_from(app: &App, findings: &[crate::model::Finding]) -> Hints {
+    findings
         .iter()
         .filter_map(|f| {
             let cell = match (&f.at.sheet, f.at.cell) {
@@ -124,6 +136,41 @@ fn hints_of(
             render::hint(f, &app.config, app.lang).map(|h| ((f.rule.clone(), cell), h))
         })
         .collect()
+}
+
+/// Keeps the hints of a version just checked (an upload), so that its page, asked for at once,
+/// need not check the file a second time.
+pub fn remember_hints(
+    app: &App,
+    version_id: i64,
+    findings: &[crate::model::Finding],
+) -> Arc<Hints> {
+    let hints = Arc::new(hints_from(app, findings));
+    let mut kept = app.hints.lock().expect("hints lock");
+    if kept.len() >= HINTS_KEPT {
+        kept.clear();
+    }
+    kept.insert(version_id, hints.clone());
+    hints
+}
+
+/// The hints of version `v`: kept since its upload, else found by checking the stored copy
+/// again (a file the inbox watcher took) once, then kept. Checking on every view made each
+/// upload cost two checks and was the main cost of the load test.
+fn hints_of(app: &App, v: &Version, stored: &std::path::Path) -> Arc<Hints> {
+    if let Some(h) = app.hints.lock().expect("hints lock").get(&v.id) {
+        return h.clone();
+    }
+    let context = crate::pipeline::Context {
+        period: crate::model::Period::parse(&v.period),
+        history: Some(crate::history::Store::new(app.ws.history())),
+        explanations: Vec::new(),
+    };
+    match crate::pipeline::run_files(&[stored.to_path_buf()], &app.config, &context) {
+        Ok(outcome) => remember_hints(app, v.id, &outcome.findings),
+        // Not kept: the next view tries again.
+        Err(_) => Arc::default(),
+    }
 }
 
 fn text_of(v: &RawValue) -> String {

@@ -9,6 +9,8 @@
 
 mod assets;
 mod auth;
+mod downloads;
+mod explain;
 mod grid;
 mod pages;
 mod upload;
@@ -61,6 +63,8 @@ pub(crate) struct App {
     pub failures: Mutex<HashMap<String, auth::Failures>>,
     /// The newest event id of the ledger, watched by a thread: the board changes when it does.
     pub events: tokio::sync::watch::Receiver<i64>,
+    /// The hints of versions seen, by version id (`grid.rs`).
+    pub hints: Mutex<HashMap<i64, Arc<grid::Hints>>>,
     /// Checks running at once (the machine's cores): more uploads wait, none is refused.
     pub checks: tokio::sync::Semaphore,
 }
@@ -103,6 +107,7 @@ pub fn serve(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<(), Server
             exe: opts.exe,
             sessions: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
+            hints: Mutex::new(HashMap::new()),
             events: rx,
             checks: tokio::sync::Semaphore::new(cores),
         });
@@ -126,7 +131,9 @@ fn router(app: Shared, max_body: usize) -> Router {
         .route("/board", get(pages::board))
         .route("/board/rows", get(pages::board_rows_page))
         .route("/events", get(pages::events))
-        .route("/county.xlsx", get(pages::county_workbook))
+        .route("/county.xlsx", get(downloads::county_workbook))
+        .route("/report.json", get(downloads::report_json))
+        .route("/t/{township}/feedback.xlsx", get(downloads::feedback))
         .route("/t/{township}", get(pages::township))
         .route(
             "/t/{township}/upload",
@@ -135,6 +142,11 @@ fn router(app: Shared, max_body: usize) -> Router {
         .route("/t/{township}/decide", post(pages::decide))
         .route("/t/{township}/v/{version}", get(pages::version))
         .route("/t/{township}/v/{version}/file", get(pages::stored_file))
+        .route("/t/{township}/v/{version}/explain", post(explain::explain))
+        .route(
+            "/t/{township}/v/{version}/explanation",
+            post(explain::judge),
+        )
         .route("/assets/{name}", get(assets::asset))
         .layer(axum::middleware::from_fn(auth::same_origin))
         .with_state(app);

@@ -218,6 +218,7 @@ pub async fn board_rows_page(
     auth::require_admin(&app, &headers)?;
     let (_, rows) = board_of(&app, q.period).await?;
     Ok(page(&BoardRows {
+        l: app.lang,
         rows: board_rows(&app, &rows),
     }))
 }
@@ -365,12 +366,12 @@ pub async fn decide(
 
 #[derive(Deserialize)]
 pub struct VersionPath {
-    township: String,
-    version: i64,
+    pub township: String,
+    pub version: i64,
 }
 
 /// The version `n` of a township's return in the newest period that has it.
-fn find_version(
+pub fn find_version(
     ledger: &Ledger,
     township: &str,
     n: i64,
@@ -416,48 +417,4 @@ pub async fn stored_file(
     })
     .await?;
     Ok(attachment(bytes, &name, "application/octet-stream"))
-}
-
-/// The county workbook of the newest period: `huizong run` in the workspace, into a folder of
-/// its own, so the bytes are the command line's.
-pub async fn county_workbook(
-    State(app): State<Shared>,
-    headers: HeaderMap,
-) -> Result<Response, Refusal> {
-    auth::require_admin(&app, &headers)?;
-    let l = app.lang;
-    let (bytes, name) = blocking(&app, move |a, _| {
-        let out = tempfile::tempdir().map_err(|e| Refusal::Internal(e.to_string()))?;
-        let done = std::process::Command::new(&a.exe)
-            .arg("run")
-            .arg("--workspace")
-            .arg(a.ws.root())
-            .arg("--out")
-            .arg(out.path())
-            .arg("-q")
-            .output()
-            .map_err(|e| Refusal::Internal(e.to_string()))?;
-        // 0: clean, 1: findings; 2 is a refusal (no return yet).
-        if done.status.code() == Some(2) {
-            return Err(Refusal::Said(Refused::NoReturns, StatusCode::CONFLICT, l));
-        }
-        let book = std::fs::read_dir(out.path())
-            .map_err(|e| Refusal::Internal(e.to_string()))?
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "xlsx"))
-            .ok_or(Refusal::Said(Refused::NoReturns, StatusCode::CONFLICT, l))?;
-        let name = book
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let bytes = std::fs::read(&book).map_err(|e| Refusal::Internal(e.to_string()))?;
-        Ok((bytes, name))
-    })
-    .await?;
-    Ok(attachment(
-        bytes,
-        &name,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ))
 }

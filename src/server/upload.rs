@@ -64,7 +64,7 @@ pub async fn upload(
     let a = app.clone();
     let who = s.user.clone();
     let uploader = township.clone();
-    let taken = tokio::task::spawn_blocking(move || -> Result<Ingested, Refusal> {
+    let taken = tokio::task::spawn_blocking(move || -> Result<(Ingested, Option<i64>), Refusal> {
         let mut ledger = a.ledger()?;
         let what = ingest::ingest_for(
             &a.ws,
@@ -77,6 +77,7 @@ pub async fn upload(
         );
         let outcome = match &what {
             Ok(Ingested::New(r)) => {
+                let _ = super::grid::remember_hints(&a, r.version.id, &r.findings);
                 format!("version {} of {}", r.version.version, r.version.township)
             }
             Ok(Ingested::Same { .. }) | Ok(Ingested::Known) => "same bytes".into(),
@@ -85,13 +86,19 @@ pub async fn upload(
             Err(e) => format!("failed: {e}"),
         };
         ledger.log_event("upload", &format!("{who}: {name}: {outcome}"))?;
+        let what = what.map_err(|e| Refusal::Internal(e.to_string()))?;
+        let same = match &what {
+            Ingested::Same { .. } | Ingested::Known => same_version(&ledger, &uploader, &file)?,
+            _ => None,
+        };
         drop(file);
-        what.map_err(|e| Refusal::Internal(e.to_string()))
+        Ok((what, same))
     });
     let taken = tokio::time::timeout(UPLOAD_TIME, taken)
         .await
         .map_err(|_| refuse(Refused::Slow, StatusCode::REQUEST_TIMEOUT))?
         .map_err(|e| Refusal::Internal(e.to_string()))??;
+    let (taken, same) = taken;
     Ok(match taken {
         Ingested::New(r) => Redirect::to(&format!(
             "{}/v/{}",
@@ -99,9 +106,12 @@ pub async fn upload(
             r.version.version
         ))
         .into_response(),
-        Ingested::Same { .. } | Ingested::Known => {
-            Redirect::to(&township_url(&township)).into_response()
-        }
+        // Bytes sent before: their version's page, or, if they never made one (refused then),
+        // said so, rather than a silent return to the township's page.
+        Ingested::Same { .. } | Ingested::Known => match same {
+            Some(n) => Redirect::to(&format!("{}/v/{n}", township_url(&township))).into_response(),
+            None => refused_page(&Refused::SeenBefore, StatusCode::CONFLICT, l, Vec::new()),
+        },
         Ingested::OtherTownship { township: other } => refused_page(
             &Refused::OtherTownship(other),
             StatusCode::FORBIDDEN,
@@ -127,6 +137,26 @@ pub async fn upload(
             )
         }
     })
+}
+
+/// The number of the township's version with the same bytes as `file`, in any period.
+fn same_version(
+    ledger: &crate::ledger::Ledger,
+    township: &str,
+    file: &tempfile::NamedTempFile,
+) -> Result<Option<i64>, Refusal> {
+    let bytes = std::fs::read(file.path()).map_err(|e| Refusal::Internal(e.to_string()))?;
+    let hash = ingest::hash_of(&bytes);
+    for period in ledger.periods()?.into_iter().rev() {
+        if let Some(v) = ledger
+            .versions(township, &period)?
+            .into_iter()
+            .find(|v| v.hash == hash)
+        {
+            return Ok(Some(v.version));
+        }
+    }
+    Ok(None)
 }
 
 /// Reads a form's fields and drops them, up to `limit` bytes in all.

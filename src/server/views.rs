@@ -72,6 +72,7 @@ pub struct BoardPage {
 #[derive(Template)]
 #[template(path = "board_rows.html")]
 pub struct BoardRows {
+    pub l: Lang,
     pub rows: Vec<BoardRow>,
 }
 
@@ -109,12 +110,32 @@ pub struct TownshipPage {
 #[derive(Debug, Clone)]
 pub struct FindingView {
     pub n: usize,
-    pub severity: String,
     pub class: &'static str,
     pub cell: String,
     pub anchor: String,
-    pub line: String,
+    pub rule: String,
+    /// The indicator code ("" for none).
+    pub code: String,
+    /// The finding as printed, from its rule on (the severity is in it once).
+    pub text: String,
     pub hint: Option<String>,
+    /// A finding to verify (核实性) the township may explain.
+    pub explainable: bool,
+    pub explanations: Vec<ExplanationView>,
+}
+
+/// An explanation written by the township and the county's word on it.
+#[derive(Debug, Clone)]
+pub struct ExplanationView {
+    pub id: i64,
+    pub rule: String,
+    pub code: String,
+    pub text: String,
+    pub by: String,
+    pub at: String,
+    /// 待县里确认 / 说明接受 / 说明打回.
+    pub state: String,
+    pub pending: bool,
 }
 
 #[derive(Debug, Clone)]
