@@ -60,3 +60,28 @@ pub fn chase(county: &str, period: &str, board: &[Row], lang: Lang) -> Option<St
     }
     Some(text)
 }
+
+/// A word of the board file (`报送状态.csv`, written in Chinese) in `lang`: a state, 是/逾期,
+/// 通过/打回; anything else (names, reasons, dates) as written.
+pub fn board_word(text: &str, lang: Lang) -> String {
+    const STATES: [State; 7] = [
+        State::Missing,
+        State::Errors,
+        State::Returned,
+        State::Resubmitted,
+        State::ExplanationPending,
+        State::Clean,
+        State::Accepted,
+    ];
+    if let Some(s) = STATES.iter().find(|s| state(**s, Lang::Zh) == text) {
+        return state(*s, lang).to_string();
+    }
+    let word = match text {
+        "是" => lang.t("是", "yes"),
+        "逾期" => lang.t("逾期", "late"),
+        "通过" => lang.t("通过", "accepted"),
+        "打回" => lang.t("打回", "sent back"),
+        other => other,
+    };
+    word.to_string()
+}

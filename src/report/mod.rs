@@ -2,6 +2,7 @@
 //! JSON. Outputs are written to a temporary file beside the target and renamed, so they are
 //! whole or absent, never half-written.
 
+mod board;
 mod by_township;
 mod charts;
 mod diffs;
