@@ -25,7 +25,7 @@ use crate::pipeline::RunOutcome;
 
 pub use feedback::{feedback_workbook, feedback_workbook_with_reason};
 pub use json::run_json;
-pub use template::{template_workbook, MARKER, MARKER_SHEET};
+pub use template::{template_workbook, template_workbook_noted, MARKER, MARKER_SHEET};
 pub use xlsx::county_workbook;
 
 #[derive(Debug, thiserror::Error)]
