@@ -436,3 +436,60 @@ fn corrections_typed_into_a_feedback_workbook_are_refused_aloud() {
         "{en}"
     );
 }
+
+/// A one-off run with a new output folder: its history store lacks last month, and the run says
+/// so plainly with the store's whole path and the command that fills it; that command, run as
+/// printed, fills it, and the next run says nothing of the kind.
+#[test]
+fn a_missing_previous_month_is_said_with_the_command_that_fixes_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("十月输出");
+    let october = root().join("samples/returns/2026-10");
+    let c = config();
+    let run = |lang: &str| {
+        huizong(&[
+            "run",
+            october.to_str().expect("path"),
+            "--config",
+            &c,
+            "--out",
+            out.to_str().expect("path"),
+            "--lang",
+            lang,
+            "-q",
+        ])
+    };
+    let (status, zh) = run("zh");
+    assert!(status < 2, "{zh}");
+    let store = std::path::absolute(out.join("history")).expect("absolute");
+    let store = store.to_str().expect("path");
+    assert!(
+        zh.contains(&format!("历史库 {store} 中没有上月（2026-09）的数据")),
+        "{zh}"
+    );
+    assert!(zh.contains("不视为通过"), "{zh}");
+    let command =
+        format!("huizong history build <2026-09的报表文件夹> --config {c} --history {store}");
+    assert!(zh.contains(&command), "{zh}");
+    assert!(zh.contains(&format!("历史库: {store}")), "{zh}");
+    let (_, en) = run("en");
+    assert!(
+        en.contains(&format!("the history store {store} has no figures for last month (2026-09)"))
+            && en.contains(&format!("hint: build last month into the store, then run again: huizong history build <2026-09 returns folder> --config {c} --history {store}")),
+        "{en}"
+    );
+    // The command as printed, with the folder filled in.
+    let september = root().join("samples/returns/2026-09");
+    let (status, built) = huizong(&[
+        "history",
+        "build",
+        september.to_str().expect("path"),
+        "--config",
+        &c,
+        "--history",
+        store,
+    ]);
+    assert_eq!(status, 0, "{built}");
+    let (_, again) = run("zh");
+    assert!(!again.contains("没有上月"), "{again}");
+}
