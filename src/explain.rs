@@ -44,6 +44,7 @@ const BUILT_IN: &[(&str, &str, &str, &str)] = &[
     ("F27", "报表由某乡镇的模板填写，填报单位却写作另一名称；按模板计入。", "Made from one township's template but the unit reads otherwise; counted for the template's township.", "请核实是否用了别的乡镇的模板。/ Check another township's template was not used."),
     ("F28", "表内没有填报日期，按文件修改日期判断是否按时报送。", "No filing date in the sheet; timeliness judged by the file's modification date.", "文件时间可能因复制而改变，仅供参考。/ A file's time changes when it is copied; indicative only."),
     ("F29", "审核说明没有对应的本期异常（乡镇、规则或指标写错，或异常已更正）。", "An explanation that matches no finding of this period (a typo in township, rule or indicator, or the finding was corrected).", "说明不会被悄悄丢弃。/ An explanation is never dropped silently."),
+    ("F30", "退回修改通知的报表页里有单元格被改过：反馈表不作为报表读取，改动未计入。", "A cell of a feedback workbook's copied sheets was changed: the feedback is not read as a return, so the change is not counted.", "请在原报表上更正后重新报送。/ Correct the return itself and send it again."),
     ("N01", "数字以文本形式填写，已按数字读取。", "A number typed as text, read as a number.", "记录读法，供核对。/ Recorded so the reading can be checked."),
     ("N02", "全角数字（１２３），已按半角读取。", "Full-width digits, read as ordinary digits.", "记录读法。/ Recorded."),
     ("N03", "带千分位分隔符（1,234），已去掉分隔符读取。", "Thousands separators removed.", "记录读法。/ Recorded."),

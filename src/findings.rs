@@ -274,6 +274,13 @@ pub enum Kind {
         rule: String,
         code: Option<String>,
     },
+    /// A cell of a feedback workbook's copied sheets changed since huizong wrote it: a
+    /// correction typed into the feedback, which is not read as a return (said, never ignored).
+    FeedbackEdited {
+        township: String,
+        was: String,
+        now: String,
+    },
 }
 
 impl Kind {
@@ -341,6 +348,7 @@ impl Kind {
             Sentinel { .. } => ("N08", Note),
             FiledFromFileTime { .. } => ("F28", Note),
             ExplanationUnused { .. } => ("F29", Notice),
+            FeedbackEdited { .. } => ("F30", Warning),
         }
     }
 }

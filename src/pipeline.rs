@@ -30,6 +30,9 @@ pub struct RunOutcome {
     pub past: Past,
     /// Completeness, timeliness and findings per township and for the county.
     pub quality: crate::quality::DataQuality,
+    /// The county's board file found beside the returns (`报送状态.csv`, a workspace's
+    /// decisions on returns), shown as the 报送状态 sheet.
+    pub board: Vec<review::board::BoardLine>,
 }
 
 /// What a run uses besides the returns.
@@ -105,10 +108,17 @@ pub fn run_discovered(
         .into_iter()
         .partition(|c| crate::read::is_own_output(&c.path));
     found.files = files;
-    found.skipped.extend(
-        own.into_iter()
-            .map(|c| (c.name, crate::findings::Skip::OwnOutput)),
-    );
+    // The board file (by content) is the county's, like 审核说明.csv: read, not skipped.
+    let max_text = config.limits.max_text_mb.saturating_mul(1 << 20);
+    let mut board = Vec::new();
+    for c in own {
+        match review::board::load(&c.path, max_text) {
+            Some(lines) if board.is_empty() => board = lines,
+            _ => found
+                .skipped
+                .push((c.name, crate::findings::Skip::OwnOutput)),
+        }
+    }
     // Files are independent until the run is settled: read and locate them on all cores.
     let scanned: Vec<_> = found
         .files
@@ -159,6 +169,7 @@ pub fn run_discovered(
         findings,
         past,
         quality,
+        board,
     })
 }
 

@@ -162,11 +162,27 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         "{}",
         render::terminal::rule_counts(&outcome.findings, lang)
     );
+    // The store's whole path, so next month's run can be pointed at the same one.
+    let store_path = std::path::absolute(store.dir()).unwrap_or_else(|_| store.dir().to_path_buf());
+    if outcome.past.previous.is_none() {
+        let config_shown = args.config.as_ref().map(|c| c.display().to_string());
+        let _ = writeln!(
+            o,
+            "{}",
+            render::workspace::previous_month_missing(
+                &outcome.period.to_string(),
+                &previous_month(outcome.period),
+                &store_path.display().to_string(),
+                config_shown.as_deref(),
+                lang
+            )
+        );
+    }
     let _ = writeln!(
         o,
         "{}: {}{}",
         lang.t("历史库", "history"),
-        store.dir().display(),
+        store_path.display(),
         if counted_any {
             ""
         } else {
@@ -333,4 +349,13 @@ fn exit_status(outcome: &pipeline::RunOutcome) -> i32 {
     } else {
         EXIT_OK
     }
+}
+
+/// The month before `period` (`2026-09` for 2026-10).
+fn previous_month(period: huizong::model::Period) -> String {
+    let (y, m) = match period.month {
+        1 => (period.year - 1, 12),
+        m => (period.year, m - 1),
+    };
+    format!("{y:04}-{m:02}")
 }

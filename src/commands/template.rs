@@ -31,13 +31,20 @@ pub fn template(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let chosen = pick(&config, &args.townships, lang)?;
     let previous = match &args.previous {
         Some(p) => previous_figures(p, &config, period, lang)?,
-        None => BTreeMap::new(),
+        None => Previous::default(),
     };
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     for t in chosen {
-        let carried = previous.get(t.name());
-        let bytes = report::template_workbook(&config, t, period, carried)?;
+        let carried = previous.figures.get(t.name());
+        let withheld = previous.withheld.get(t.name());
+        let source = args
+            .previous
+            .as_deref()
+            .filter(|_| period.month != 1)
+            .map(|p| source_words(p, &config, period, withheld, lang));
+        let bytes =
+            report::template_workbook_noted(&config, t, period, carried, source.as_deref())?;
         let name = report::safe_file_name(&format!(
             "{}_{period}_{}.xlsx",
             t.name(),
@@ -54,7 +61,10 @@ pub fn template(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
                     "(not in last month's report: year to date typed in by hand)"
                 )
             ),
-            _ => path.display().to_string(),
+            _ => match &source {
+                Some(source) => format!("{} ({source})", path.display()),
+                None => path.display().to_string(),
+            },
         };
         if writeln!(o, "{line}").is_err() {
             break; // a closed pipe is not a failure
@@ -92,14 +102,62 @@ fn pick<'a>(
         .collect())
 }
 
-/// Township → code → 本年累计 from last month's run report (`huizong run --json`). The report
-/// must be the county's and the month before `period`; in January nothing is carried on.
+/// What last month's report gives: township → code → 本年累计, and the figures withheld because
+/// an error stayed open on them (township → code → rules).
+#[derive(Default)]
+struct Previous {
+    figures: BTreeMap<String, BTreeMap<String, f64>>,
+    withheld: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+}
+
+/// Where the carried figures came from, and which were not carried, in words.
+fn source_words(
+    path: &Path,
+    config: &Config,
+    period: Period,
+    withheld: Option<&BTreeMap<String, Vec<String>>>,
+    lang: Lang,
+) -> String {
+    let before = Period::new(period.year, period.month - 1)
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut words = match lang {
+        Lang::Zh => format!("本年累计承自 {} {before} 的运行报告 {name}", config.county),
+        Lang::En => format!(
+            "year to date carried from {} {before} run report {name}",
+            config.county
+        ),
+    };
+    if let Some(w) = withheld.filter(|w| !w.is_empty()) {
+        let list: Vec<String> = w
+            .iter()
+            .map(|(code, rules)| format!("{code} {}", rules.join("/")))
+            .collect();
+        words.push_str(&match lang {
+            Lang::Zh => format!("；上月有未改正错误的不承接，须手填：{}", list.join("、")),
+            Lang::En => format!(
+                "; not carried (an error stayed open last month), typed in by hand: {}",
+                list.join(", ")
+            ),
+        });
+    }
+    words
+}
+
+/// Township → code → 本年累计 from last month's run report (`huizong run --json`), less the
+/// figures an open error was found on (R10, R11, …: the tool said they were wrong, so they are
+/// not carried forward). The report must be the county's and the month before `period`; in
+/// January nothing is carried on.
 fn previous_figures(
     path: &Path,
     config: &Config,
     period: Period,
     lang: Lang,
-) -> Result<BTreeMap<String, BTreeMap<String, f64>>, Box<dyn std::error::Error>> {
+) -> Result<Previous, Box<dyn std::error::Error>> {
     let shown = path.display();
     let hint = lang.t(
         "--previous 应为上月 huizong run --json 写出的 JSON 文件",
@@ -134,7 +192,7 @@ fn previous_figures(
         return Err(Failure::new(not_report(), hint).into());
     };
     if period.month == 1 {
-        return Ok(BTreeMap::new());
+        return Ok(Previous::default());
     }
     let before = Period::new(period.year, period.month - 1).ok_or_else(not_report)?;
     if county != config.county || reported != before {
@@ -150,16 +208,37 @@ fn previous_figures(
         };
         return Err(Failure::new(message, hint).into());
     }
-    Ok(townships
+    let mut withheld: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for f in json["anomalies"].as_array().into_iter().flatten() {
+        if let ("error", Some(t), Some(code), Some(rule)) = (
+            f["severity"].as_str().unwrap_or(""),
+            f["township"].as_str(),
+            f["indicator"].as_str(),
+            f["rule"].as_str(),
+        ) {
+            let rules = withheld
+                .entry(t.to_string())
+                .or_default()
+                .entry(code.to_string())
+                .or_default();
+            if !rules.iter().any(|r| r == rule) {
+                rules.push(rule.to_string());
+            }
+        }
+    }
+    let figures = townships
         .iter()
         .map(|(t, codes)| {
+            let open = withheld.get(t);
             let ytd = codes
                 .as_object()
                 .into_iter()
                 .flatten()
+                .filter(|(code, _)| !open.is_some_and(|o| o.contains_key(*code)))
                 .filter_map(|(code, v)| Some((code.clone(), v["ytd"].as_f64()?)))
                 .collect();
             (t.clone(), ytd)
         })
-        .collect())
+        .collect();
+    Ok(Previous { figures, withheld })
 }

@@ -137,6 +137,11 @@ pub fn examples() -> Vec<Kind> {
             rule: s(),
             code: None,
         },
+        Kind::FeedbackEdited {
+            township: s(),
+            was: s(),
+            now: s(),
+        },
     ]);
     kinds
 }
@@ -200,6 +205,7 @@ fn variant(k: &Kind) -> usize {
         Sentinel { .. } => 37,
         FiledFromFileTime { .. } => 38,
         ExplanationUnused { .. } => 39,
+        FeedbackEdited { .. } => 40,
     }
 }
 
@@ -210,9 +216,9 @@ mod tests {
     #[test]
     fn every_kind_has_an_example() {
         let seen: std::collections::BTreeSet<usize> = examples().iter().map(variant).collect();
-        assert_eq!(seen, (0..=39).collect());
+        assert_eq!(seen, (0..=40).collect());
         let ids: Vec<&str> = rule_ids().iter().map(|(id, _)| *id).collect();
         assert!(ids.contains(&"F10") && ids.contains(&"N08") && ids.contains(&"R15"));
-        assert_eq!(ids.iter().filter(|id| id.starts_with('F')).count(), 29);
+        assert_eq!(ids.iter().filter(|id| id.starts_with('F')).count(), 30);
     }
 }

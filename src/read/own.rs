@@ -1,6 +1,6 @@
 //! huizong's own outputs, told by content (never by name): the county workbook carries a custom
 //! document property (`OWN_OUTPUT_PROPERTY`, written by report/), the explanations fill-in CSV
-//! starts with its own header. A folder that holds both returns and outputs is read as returns
+//! starts with its own header, and so does a workspace's board file (`review::board`). A folder that holds both returns and outputs is read as returns
 //! only; a feedback workbook or a blank template is a return form and is not matched here.
 
 use std::io::Read;
@@ -20,7 +20,7 @@ pub fn is_own_output(path: &Path) -> bool {
     let Ok(mut f) = std::fs::File::open(path) else {
         return false;
     };
-    let mut head = [0u8; 128];
+    let mut head = [0u8; 256];
     let Ok(n) = f.read(&mut head) else {
         return false;
     };
@@ -30,7 +30,7 @@ pub fn is_own_output(path: &Path) -> bool {
     }
     let text = String::from_utf8_lossy(head);
     let text = text.trim_start_matches('\u{feff}');
-    FILL_IN_HEADERS.iter().any(|h| text.starts_with(h))
+    FILL_IN_HEADERS.iter().any(|h| text.starts_with(h)) || crate::review::board::is_board_head(head)
 }
 
 fn zip_has_marker(path: &Path) -> bool {

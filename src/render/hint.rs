@@ -80,6 +80,11 @@ pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
             .t("请核对填报单位名称，或在配置的乡镇名册中加入", "check the unit's name, or add it to the roster in the configuration")
             .into(),
         Kind::WrongPeriod { run, .. } => if zh { format!("请报送 {run} 的报表") } else { format!("send the return for {run}") },
+        Kind::FeedbackEdited { township, .. } => if zh {
+            format!("请{township}在原报表文件上更正（可照反馈表标出的单元格改），另存后重新报送；反馈表只用来填写“说明”")
+        } else {
+            format!("ask {township} to correct its return file itself (the feedback marks the cells) and send it again; a feedback workbook carries explanations only")
+        },
         Kind::FeedbackWorkbook { .. } => lang
             .t("这是县里发回的退回修改通知；请审核乡镇改好后重新报送的报表", "this is the county's feedback workbook; check the corrected return the township sends back")
             .into(),

@@ -434,6 +434,14 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
                 format!("the explanation for {township} {rule} {code} matches no finding of this period: check the township, rule and indicator, or the finding was corrected")
             }
         }
+        Kind::FeedbackEdited { township, was, now } => {
+            let was = if was.is_empty() { "（空）" } else { was.as_str() };
+            if zh {
+                format!("{township}的退回修改通知里此格由“{was}”改成了“{now}”：在反馈表上的修改不会被汇总")
+            } else {
+                format!("this cell of the feedback workbook sent to {township} was changed from “{was}” to “{now}”: changes made in a feedback workbook are not counted")
+            }
+        }
         Kind::FiledFromFileTime { modified } => {
             if zh {
                 format!("表内没有填报日期，按文件修改日期 {modified} 判断是否按时报送")

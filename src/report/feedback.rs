@@ -57,9 +57,13 @@ pub fn feedback_workbook_with_reason(
         }
     }
     let labels = crate::locate::header::LabelKeys::new(&config.form.labels);
+    // Every value written into a copied sheet, kept in the marker sheet: a cell changed when the
+    // workbook comes back is a correction typed into the feedback, and is said (F30).
+    let mut copied: Vec<(String, CellRef, Copied)> = Vec::new();
     for grid in sheets.iter().filter(|g| !g.hidden) {
         let ws = wb.add_worksheet();
-        ws.set_name(super::safe_sheet_name(&grid.name))?;
+        let name = super::safe_sheet_name(&grid.name);
+        ws.set_name(&name)?;
         copied_sheet_page(ws, grid, &labels, config.form.header_scan_rows)?;
         for (at, cell) in &grid.cells {
             let faults = at_fault.get(&(grid.name.as_str(), *at));
@@ -74,13 +78,16 @@ pub fn feedback_workbook_with_reason(
             match &cell.value {
                 RawValue::Number(n) if cell.formula.is_none() => {
                     ws.write_number_with_format(at.row, at.col as u16, *n, &fmt)?;
+                    copied.push((name.clone(), *at, Copied::Number(*n)));
                 }
                 RawValue::Empty if cell.formula.is_none() => {
                     ws.write_blank(at.row, at.col as u16, &fmt)?;
                 }
                 _ => {
                     let text = crate::locate::typed(Some(cell)).unwrap_or_default();
-                    ws.write_string_with_format(at.row, at.col as u16, super::fit(&text), &fmt)?;
+                    let text = super::fit(&text).to_string();
+                    ws.write_string_with_format(at.row, at.col as u16, &text, &fmt)?;
+                    copied.push((name.clone(), *at, Copied::Text(text)));
                 }
             }
         }
@@ -113,6 +120,7 @@ pub fn feedback_workbook_with_reason(
     marker.write_string(0, 0, "huizong-feedback")?;
     marker.write_string(1, 0, township)?;
     marker.write_string(2, 0, period.to_string())?;
+    copied_cells(marker, &copied)?;
     marker.set_hidden(true);
     wb.save_to_buffer()
 }
@@ -258,6 +266,34 @@ fn list_sheet(
         }
         let shown = (3..8).map(|c| (cells[c].as_str(), widths[c]));
         super::xlsx::fit_row_height(ws, row, shown)?;
+    }
+    Ok(())
+}
+
+/// A value as written into a copied sheet.
+enum Copied {
+    Number(f64),
+    Text(String),
+}
+
+/// The copied values in the marker sheet, from its 4th row: A4 says how many, then each value
+/// as (sheet, cell, value) triples, `COPIED_PER_ROW` a row (the reader keeps 64 columns and
+/// 2,000 rows, room for 40,000 values).
+fn copied_cells(
+    marker: &mut rust_xlsxwriter::Worksheet,
+    copied: &[(String, CellRef, Copied)],
+) -> Result<(), XlsxError> {
+    use crate::returns::{COPIED_FIRST_ROW, COPIED_PER_ROW};
+    marker.write_number(COPIED_FIRST_ROW - 1, 0, copied.len() as f64)?;
+    for (i, (sheet, at, value)) in copied.iter().enumerate() {
+        let row = COPIED_FIRST_ROW + (i / COPIED_PER_ROW) as u32;
+        let col = (3 * (i % COPIED_PER_ROW)) as u16;
+        marker.write_string(row, col, sheet)?;
+        marker.write_string(row, col + 1, at.to_string())?;
+        match value {
+            Copied::Number(n) => marker.write_number(row, col + 2, *n)?,
+            Copied::Text(t) => marker.write_string(row, col + 2, t)?,
+        };
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! JSON. Outputs are written to a temporary file beside the target and renamed, so they are
 //! whole or absent, never half-written.
 
+mod board;
 mod by_township;
 mod charts;
 mod diffs;
@@ -24,7 +25,7 @@ use crate::pipeline::RunOutcome;
 
 pub use feedback::{feedback_workbook, feedback_workbook_with_reason};
 pub use json::run_json;
-pub use template::{template_workbook, MARKER, MARKER_SHEET};
+pub use template::{template_workbook, template_workbook_noted, MARKER, MARKER_SHEET};
 pub use xlsx::county_workbook;
 
 #[derive(Debug, thiserror::Error)]

@@ -103,6 +103,18 @@ pub fn template_workbook(
     period: Period,
     previous: Option<&BTreeMap<String, f64>>,
 ) -> Result<Vec<u8>, XlsxError> {
+    template_workbook_noted(config, township, period, previous, None)
+}
+
+/// The template with `source` (where the carried 本年累计 came from, and what was not carried)
+/// as a note on each form sheet's 本年累计 header, so the workbook says which figure it used.
+pub fn template_workbook_noted(
+    config: &Config,
+    township: &Township,
+    period: Period,
+    previous: Option<&BTreeMap<String, f64>>,
+    source: Option<&str>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     // A fixed creation time (the period's first day): identical calls give identical bytes.
     let stamp = ExcelDateTime::from_ymd(period.year as u16, period.month as u8, 1)?;
@@ -122,6 +134,7 @@ pub fn template_workbook(
         township,
         period,
         previous,
+        source,
         s: &s,
     };
     for (sheet, indicators) in sheets(config) {
@@ -162,6 +175,7 @@ struct Context<'a> {
     township: &'a Township,
     period: Period,
     previous: Option<&'a BTreeMap<String, f64>>,
+    source: Option<&'a str>,
     s: &'a Styles,
 }
 
@@ -206,6 +220,12 @@ impl Context<'_> {
         for (col, (h, w)) in headers.iter().zip(WIDTHS).enumerate() {
             ws.write_string_with_format(HEADER_ROW, col as u16, *h, &s.header)?;
             ws.set_column_width(col as u16, w)?;
+        }
+        if let Some(source) = self.source {
+            let note = rust_xlsxwriter::Note::new(source)
+                .set_author("huizong")
+                .set_width(320);
+            ws.insert_note(HEADER_ROW, YTD, &note)?;
         }
         let mut row = HEADER_ROW + 1;
         for (i, ind) in indicators.iter().enumerate() {

@@ -1,4 +1,4 @@
-//! The county workbook: 汇总, 分乡镇, 异常清单, 报送情况, 图表, 数据质量, 异常统计, 修改对比. Text
+//! The county workbook: 汇总, 分乡镇, 异常清单, 报送情况, (报送状态,) 图表, 数据质量, 异常统计, 修改对比. Text
 //! from returns is always written as text (never a formula); every sheet has a title, frozen
 //! headers, filters and number formats.
 
@@ -246,6 +246,10 @@ pub fn county_workbook(
     let findings = (links.as_ref(), lists::List::Findings);
     lists::anomalies(wb.add_worksheet(), out, config, lang, &s, findings)?;
     lists::returns(wb.add_worksheet(), out, config, lang, &s)?;
+    // A workspace's board and decisions, when its board file lay beside the returns.
+    if !out.board.is_empty() {
+        super::board::board(wb.add_worksheet(), out, config, lang, &s)?;
+    }
     super::charts::charts(wb.add_worksheet(), out, config, lang, &s)?;
     super::quality::data_quality(wb.add_worksheet(), out, config, lang, &s)?;
     super::quality::finding_counts(wb.add_worksheet(), out, config, lang, &s)?;

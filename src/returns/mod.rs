@@ -19,6 +19,10 @@ pub use select::{assemble, Assembly};
 /// The hidden sheet that marks a feedback workbook (退回修改通知) made by huizong: dropped beside
 /// the returns, it is recognised as feedback, never read as a return.
 pub const FEEDBACK_MARKER: &str = "_huizong_feedback";
+/// In the marker sheet: the row of the first copied value (the row above holds their count),
+/// and how many (sheet, cell, value) triples a row holds.
+pub const COPIED_FIRST_ROW: u32 = 4;
+pub const COPIED_PER_ROW: usize = 20;
 
 /// The hidden sheet that marks a workbook made by `huizong template` (A1 the marker, A4 the
 /// township, A5 the period): a return made from it is recognised for certain.
@@ -38,6 +42,9 @@ pub struct Scanned {
     pub template: Option<String>,
     /// Explanations written in the 说明 column of a feedback workbook.
     pub explanations: Vec<crate::review::Explanation>,
+    /// Cells of a feedback workbook's copied sheets changed since huizong wrote them: sheet,
+    /// cell, value written, value now.
+    pub feedback_edits: Vec<(String, crate::model::CellRef, String, String)>,
 }
 
 /// Reads and locates one file. Never fails: a problem is kept in `outcome`.
@@ -45,6 +52,7 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
     let mut feedback = None;
     let mut template = None;
     let mut explanations = Vec::new();
+    let mut feedback_edits = Vec::new();
     let (outcome, mismatch) = match read::read_workbook(&candidate.path, &config.limits) {
         Ok(mut wb) => {
             feedback = wb
@@ -61,6 +69,7 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
                     .and_then(|p| Period::parse(&p));
                 explanations =
                     crate::review::from_feedback(&wb.sheets, &candidate.name, township, period);
+                feedback_edits = edits_in_feedback(&wb.sheets);
             }
             template = wb
                 .sheets
@@ -86,7 +95,81 @@ pub fn scan(candidate: &Candidate, config: &Config, keys: &FormKeys) -> Scanned 
         feedback,
         template,
         explanations,
+        feedback_edits,
     }
+}
+
+/// The cells of a feedback workbook's copied sheets that differ from the values huizong wrote
+/// (kept in the marker sheet). A feedback workbook made before the values were kept has none.
+fn edits_in_feedback(
+    sheets: &[read::SheetGrid],
+) -> Vec<(String, crate::model::CellRef, String, String)> {
+    use std::collections::BTreeMap;
+    let Some(marker) = sheets.iter().find(|s| s.name == FEEDBACK_MARKER) else {
+        return Vec::new();
+    };
+    let Some(count) =
+        locate::cell_text_at(marker, COPIED_FIRST_ROW - 1, 0).and_then(|c| c.parse::<usize>().ok())
+    else {
+        return Vec::new();
+    };
+    let text = |row: u32, col: u32| locate::cell_text_at(marker, row, col).unwrap_or_default();
+    let mut written: BTreeMap<(String, String), String> = BTreeMap::new();
+    for i in 0..count {
+        let row = COPIED_FIRST_ROW + (i / COPIED_PER_ROW) as u32;
+        let col = (3 * (i % COPIED_PER_ROW)) as u32;
+        let cell = marker
+            .cells
+            .get(&crate::model::CellRef { row, col: col + 2 });
+        written.insert(
+            (text(row, col), text(row, col + 1)),
+            locate::typed(cell).unwrap_or_default(),
+        );
+    }
+    let copied_sheets: std::collections::BTreeSet<&str> =
+        written.keys().map(|(s, _)| s.as_str()).collect();
+    let mut edits = Vec::new();
+    for grid in sheets
+        .iter()
+        .filter(|g| copied_sheets.contains(g.name.as_str()))
+    {
+        // Cells typed now, then cells written and now gone.
+        let mut seen = std::collections::BTreeSet::new();
+        for (at, cell) in &grid.cells {
+            let now = locate::typed(Some(cell)).unwrap_or_default();
+            let key = (grid.name.clone(), at.to_string());
+            let was = written.get(&key).cloned().unwrap_or_default();
+            seen.insert(key);
+            if now != was {
+                edits.push((grid.name.clone(), *at, was, now));
+            }
+        }
+        for ((sheet, a1), was) in &written {
+            if sheet == &grid.name
+                && !seen.contains(&(sheet.clone(), a1.clone()))
+                && !was.is_empty()
+            {
+                if let Some(at) = cell_of(a1) {
+                    edits.push((grid.name.clone(), at, was.clone(), String::new()));
+                }
+            }
+        }
+    }
+    edits.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
+    edits
+}
+
+/// `E22` → the cell.
+fn cell_of(a1: &str) -> Option<crate::model::CellRef> {
+    let letters: String = a1.chars().take_while(|c| c.is_ascii_uppercase()).collect();
+    let row: u32 = a1[letters.len()..].parse().ok()?;
+    let col = letters.bytes().try_fold(0u32, |acc, b| {
+        acc.checked_mul(26)?.checked_add(u32::from(b - b'A') + 1)
+    })?;
+    Some(crate::model::CellRef {
+        row: row.checked_sub(1)?,
+        col: col.checked_sub(1)?,
+    })
 }
 
 /// Bytes → located form sheets: reading, locating and normalising, with no file system.

@@ -142,6 +142,17 @@ fn decide(s: Scanned, run: Option<Period>, roster: &Roster) -> Return {
             None,
             None,
         ));
+        // Corrections typed into the feedback are not read; each changed cell is said.
+        for (sheet, cell, was, now) in &s.feedback_edits {
+            let kind = Kind::FeedbackEdited {
+                township: township.clone(),
+                was: was.clone(),
+                now: now.clone(),
+            };
+            let at = Location::cell(&s.file, sheet, *cell);
+            r.findings
+                .push(Finding::new(kind, at).with_township(Some(township.clone())));
+        }
         return r;
     }
     let sheets = match s.outcome {

@@ -8,6 +8,7 @@
 //! away, only corrected. This module reads explanations from located cells (`sheet.rs`) and
 //! annotates findings; it does no spreadsheet IO of its own and writes nothing.
 
+pub mod board;
 mod sheet;
 
 pub use sheet::{from_feedback, from_grid, load, template_rows, LoadError, TEMPLATE_HEADER};

@@ -1,5 +1,6 @@
 //! The versions that count, laid out as a folder of returns (`.huizong/counted/<period>/`) with
-//! the county's decided explanations as `审核说明.csv`: a workspace run is a folder run on this
+//! the county's decided explanations as `审核说明.csv` and the board with the decisions on
+//! returns as `报送状态.csv` (both in the files' own Chinese vocabulary): a workspace run is a folder run on this
 //! folder, so the county workbook of a workspace is byte-equal to `huizong run` on the same
 //! files, and its links point at copies that stay.
 
@@ -7,7 +8,9 @@ use std::path::PathBuf;
 
 use super::status::Row;
 use super::Workspace;
-use crate::ledger::DecisionKind;
+use crate::ledger::{Decision, DecisionKind};
+use crate::render::Lang;
+use crate::review::board::BoardLine;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CountedError {
@@ -101,6 +104,12 @@ pub fn lay_out(ws: &Workspace, period: &str, board: &[Row]) -> Result<Counted, C
         let path = tmp.path().join("审核说明.csv");
         std::fs::write(&path, bytes).map_err(io(&path))?;
     }
+    // The board and the decisions on returns, which the folder run shows as 报送状态.
+    let lines: Vec<BoardLine> = board.iter().flat_map(|r| board_lines(r, period)).collect();
+    let bytes =
+        crate::review::board::write(&lines).map_err(|e| CountedError::Csv(e.to_string()))?;
+    let path = tmp.path().join(crate::review::board::BOARD_FILE);
+    std::fs::write(&path, bytes).map_err(io(&path))?;
     if folder.exists() {
         std::fs::remove_dir_all(&folder).map_err(io(&folder))?;
     }
@@ -111,4 +120,75 @@ pub fn lay_out(ws: &Workspace, period: &str, board: &[Row]) -> Result<Counted, C
         files,
         explanations: rows.len(),
     })
+}
+
+/// A township's lines of the board file: state, versions, the version counted, open findings,
+/// and the last decision on its return (通过 / 打回 with the reason, by whom, when); then a
+/// line for each earlier decision on its returns (newest first), so a 打回 stays visible after
+/// the resubmitted version is accepted.
+fn board_lines(row: &Row, period: &str) -> Vec<BoardLine> {
+    let decisions: Vec<_> = row
+        .decisions
+        .iter()
+        .filter(|d| matches!(d.kind, DecisionKind::Accept | DecisionKind::Return))
+        .rev()
+        .collect();
+    let mut lines = vec![board_line(row, period, decisions.first().copied())];
+    for d in decisions.iter().skip(1) {
+        let mut line = board_line(row, period, Some(d));
+        // Only the township and the decision: the state is the first line's.
+        for c in &mut line.cells[2..8] {
+            c.clear();
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+fn board_line(row: &Row, period: &str, decided: Option<&Decision>) -> BoardLine {
+    let version_of = |id: i64| {
+        row.versions
+            .iter()
+            .find(|v| v.id == id)
+            .map(|v| v.version.to_string())
+            .unwrap_or_default()
+    };
+    let missing = row.versions.is_empty();
+    let count = |n: usize| {
+        if missing {
+            String::new()
+        } else {
+            n.to_string()
+        }
+    };
+    BoardLine {
+        cells: [
+            row.township.clone(),
+            period.to_string(),
+            crate::render::workspace::state(row.state, Lang::Zh).to_string(),
+            count(row.versions.len()),
+            row.counts
+                .as_ref()
+                .map(|v| v.version.to_string())
+                .unwrap_or_default(),
+            match row.on_time {
+                Some(true) => "是".to_string(),
+                Some(false) => "逾期".to_string(),
+                None => String::new(),
+            },
+            count(row.open_errors),
+            count(row.open_warnings),
+            match decided.map(|d| d.kind) {
+                Some(DecisionKind::Accept) => "通过".to_string(),
+                Some(_) => "打回".to_string(),
+                None => String::new(),
+            },
+            decided
+                .map(|d| version_of(d.version_id))
+                .unwrap_or_default(),
+            decided.map(|d| d.text.clone()).unwrap_or_default(),
+            decided.map(|d| d.by.clone()).unwrap_or_default(),
+            decided.map(|d| d.at.clone()).unwrap_or_default(),
+        ],
+    }
 }

@@ -350,3 +350,146 @@ fn explanations_written_in_a_feedback_workbook_are_read_back() {
         .map(|r| r["status"].clone());
     assert_eq!(status, Some(Value::from("feedback")));
 }
+
+/// A township types a correction into a copied sheet of its feedback workbook and sends that
+/// back: it is not read as a return, and each changed cell is said (F30, a warning) with its
+/// sheet and cell, in Chinese and English, with the hint saying how to send a correction. The
+/// untouched feedback workbook says nothing of the kind (the check can fail both ways).
+#[test]
+fn corrections_typed_into_a_feedback_workbook_are_refused_aloud() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("2026-10");
+    std::fs::create_dir(&folder).expect("folder");
+    for e in std::fs::read_dir(root().join("samples/returns/2026-10")).expect("samples") {
+        let e = e.expect("entry");
+        std::fs::copy(e.path(), folder.join(e.file_name())).expect("copy");
+    }
+    let feedback = dir.path().join("feedback");
+    let c = config();
+    let (status, text) = huizong(&[
+        "run",
+        folder.to_str().expect("path"),
+        "--config",
+        &c,
+        "--out",
+        dir.path().join("out").to_str().expect("path"),
+        "--feedback",
+        feedback.to_str().expect("path"),
+        "-q",
+    ]);
+    assert!(status < 2, "{text}");
+    let sent_path = feedback.join("云溪镇_2026-10_退回修改通知.xlsx");
+    let check = |path: &Path, lang: &str| {
+        huizong(&[
+            "check",
+            path.to_str().expect("path"),
+            "--config",
+            &c,
+            "--lang",
+            lang,
+        ])
+        .1
+    };
+    let untouched = check(&sent_path, "zh");
+    assert!(!untouched.contains("F30"), "{untouched}");
+    // The first copied sheet (sheet2) gets one number changed, as Excel would save it.
+    let sent = std::fs::read(&sent_path).expect("feedback");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&sent)).expect("zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("xl/worksheets/sheet2.xml").expect("copy"),
+        &mut xml,
+    )
+    .expect("read");
+    let re =
+        regex::Regex::new(r#"<c r="([E-F]\d+)"( s="\d+")?><v>([0-9.]+)</v></c>"#).expect("regex");
+    let hit = re.captures(&xml).expect("a number in the copied sheet");
+    let (cell, was) = (hit[1].to_string(), hit[3].to_string());
+    let now = was.parse::<f64>().expect("number") + 7.0;
+    let edited = xml.replacen(
+        &hit[0],
+        &format!(
+            r#"<c r="{cell}"{}><v>{now}</v></c>"#,
+            hit.get(2).map_or("", |m| m.as_str())
+        ),
+        1,
+    );
+    let back =
+        super::bad_builder::rewrite_zip(&sent, "xl/worksheets/sheet2.xml", edited.as_bytes());
+    let back_path = dir.path().join("云溪镇_改好了.xlsx");
+    std::fs::write(&back_path, back).expect("write");
+    let zh = check(&back_path, "zh");
+    let line = zh
+        .lines()
+        .find(|l| l.contains("F30"))
+        .unwrap_or_else(|| panic!("F30 said:\n{zh}"));
+    assert!(line.contains(&format!("!{cell}")), "the cell: {line}");
+    assert!(line.contains(&format!("由“{was}”改成了“{now}”")), "{line}");
+    assert!(line.contains("不会被汇总"), "{line}");
+    assert!(zh.contains("请云溪镇在原报表文件上更正"), "the hint:\n{zh}");
+    assert_eq!(zh.matches("F30").count(), 1, "only the cell changed:\n{zh}");
+    let en = check(&back_path, "en");
+    assert!(
+        en.contains(&format!("changed from “{was}” to “{now}”"))
+            && en.contains("are not counted")
+            && en.contains("correct its return file itself"),
+        "{en}"
+    );
+}
+
+/// A one-off run with a new output folder: its history store lacks last month, and the run says
+/// so plainly with the store's whole path and the command that fills it; that command, run as
+/// printed, fills it, and the next run says nothing of the kind.
+#[test]
+fn a_missing_previous_month_is_said_with_the_command_that_fixes_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("十月输出");
+    let october = root().join("samples/returns/2026-10");
+    let c = config();
+    let run = |lang: &str| {
+        huizong(&[
+            "run",
+            october.to_str().expect("path"),
+            "--config",
+            &c,
+            "--out",
+            out.to_str().expect("path"),
+            "--lang",
+            lang,
+            "-q",
+        ])
+    };
+    let (status, zh) = run("zh");
+    assert!(status < 2, "{zh}");
+    let store = std::path::absolute(out.join("history")).expect("absolute");
+    let store = store.to_str().expect("path");
+    assert!(
+        zh.contains(&format!("历史库 {store} 中没有上月（2026-09）的数据")),
+        "{zh}"
+    );
+    assert!(zh.contains("不视为通过"), "{zh}");
+    let command =
+        format!("huizong history build <2026-09的报表文件夹> --config {c} --history {store}");
+    assert!(zh.contains(&command), "{zh}");
+    assert!(zh.contains(&format!("历史库: {store}")), "{zh}");
+    let (_, en) = run("en");
+    assert!(
+        en.contains(&format!("the history store {store} has no figures for last month (2026-09)"))
+            && en.contains(&format!("hint: build last month into the store, then run again: huizong history build <2026-09 returns folder> --config {c} --history {store}")),
+        "{en}"
+    );
+    // The command as printed, with the folder filled in.
+    let september = root().join("samples/returns/2026-09");
+    let (status, built) = huizong(&[
+        "history",
+        "build",
+        september.to_str().expect("path"),
+        "--config",
+        &c,
+        "--history",
+        store,
+    ]);
+    assert_eq!(status, 0, "{built}");
+    let (_, again) = run("zh");
+    assert!(!again.contains("没有上月"), "{again}");
+}

@@ -269,6 +269,7 @@ fn one_month_through_the_ledger() {
             "8月 白沙乡.xls",
             "东岭乡8月(修改版).xlsx",
             "审核说明.csv",
+            "报送状态.csv",
             "杏林镇8月.xlsx",
             "柳河镇_2026年08月.xlsx",
             "清水乡2026-08 重报.xlsx",
@@ -301,6 +302,11 @@ fn one_month_through_the_ledger() {
     assert_eq!(folder_run.status.code(), Some(1), "{}", text(&folder_run));
     let from_folder = std::fs::read(other.join(format!("安平县_{MONTH}_汇总.xlsx"))).expect("wb");
     assert!(from_ledger == from_folder, "the two workbooks differ");
+    decisions_in_the_workbook(
+        &other.join(format!("安平县_{MONTH}_汇总.xlsx")),
+        reason,
+        why,
+    );
     // The explanation is applied: 杏林镇's R07 no longer counts against the run.
     assert!(text(&run).contains("审核说明（已接受"), "{}", text(&run));
 
@@ -316,4 +322,53 @@ fn one_month_through_the_ledger() {
     assert_eq!(versions[0].filled.as_deref(), Some("2026-09-01"));
     let events = ledger.events().expect("events");
     assert_eq!(events.iter().filter(|e| e.kind == "decision").count(), 7);
+}
+
+/// The decisions are in the county workbook: the board with 打回 and 通过 (报送状态), the
+/// accepted explanation in 异常清单.
+fn decisions_in_the_workbook(path: &Path, reason: &str, why: &str) {
+    let board = super::sheet(path, "报送状态");
+    let rows: Vec<Vec<String>> = board
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let of = |t: &str| -> Vec<&Vec<String>> { rows.iter().filter(|r| r[0] == t).collect() };
+    // 清水乡: accepted at version 2 by the default user, sent back at version 1 with the reason.
+    let qingshui = of("清水乡");
+    assert_eq!(qingshui.len(), 2, "{rows:?}");
+    assert_eq!(qingshui[0][1], "已通过");
+    assert_eq!(
+        (qingshui[0][2].as_str(), qingshui[0][3].as_str()),
+        ("2", "2")
+    );
+    assert_eq!(
+        (qingshui[0][7].as_str(), qingshui[0][8].as_str()),
+        ("通过", "2")
+    );
+    assert_eq!(
+        qingshui[1][1], "",
+        "an earlier decision has no state of its own"
+    );
+    assert_eq!(
+        (qingshui[1][7].as_str(), qingshui[1][8].as_str()),
+        ("打回", "1")
+    );
+    assert_eq!(qingshui[1][9], reason);
+    let qingshi = of("青石镇");
+    assert_eq!(
+        (qingshi[0][1].as_str(), qingshi[0][10].as_str()),
+        ("已通过", "刘文斌")
+    );
+    assert_eq!(of("东岭乡")[0][1], "有错待改");
+    assert_eq!(of("东岭乡")[0][2], "2");
+    assert_eq!(of("龙泉乡")[0][1], "未报");
+    assert_eq!(of("龙泉乡")[0][2], "", "no versions: blank, not 0");
+    // The explanation accepted is on 杏林镇's R07 in 异常清单, with its state.
+    let list = super::sheet(path, "异常清单");
+    let r07 = list
+        .rows()
+        .find(|r| r[1].to_string() == "R07" && r[2].to_string() == "杏林镇")
+        .expect("R07 of 杏林镇 listed");
+    assert_eq!(r07[11].to_string(), "已接受");
+    assert_eq!(r07[12].to_string(), why);
 }

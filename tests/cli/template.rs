@@ -302,3 +302,117 @@ fn a_filled_template_is_read_back_exactly() {
     let again = template(&dir.path().join("again"), &october);
     assert_eq!(std::fs::read(again).expect("again"), bytes);
 }
+
+/// The 本年累计 formula of `code` in a template, if it has one (else the cell is to be typed).
+fn ytd_formula(bytes: &[u8], code: &str) -> Option<String> {
+    let mut wb = Xlsx::new(Cursor::new(bytes.to_vec())).expect("xlsx");
+    for name in wb.sheet_names().to_vec() {
+        let range = wb.worksheet_range(&name).expect("sheet");
+        let Some(row) = range
+            .rows()
+            .position(|r| r.get(1).is_some_and(|c| c.to_string() == code))
+        else {
+            continue;
+        };
+        let (top, _) = range.start().expect("cells");
+        let formulas = wb.worksheet_formula(&name).expect("formulas");
+        return formulas
+            .get_value((top + row as u32, 5))
+            .filter(|f| !f.is_empty())
+            .cloned();
+    }
+    panic!("{code} not in the template")
+}
+
+/// Last month's figure with an open error (the samples' October carries injected ones) is not
+/// carried forward: its 本年累计 is left to type, the others are carried, and the printed line
+/// and a note in the workbook say where the figures came from and which were withheld.
+#[test]
+fn a_figure_with_an_open_error_is_not_carried_forward() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let october = dir.path().join("october.json");
+    let oct = root().join("samples/returns/2026-10");
+    let out = dir.path().join("out");
+    huizong(
+        &["run", "--config", "samples/huizong.toml", "--quiet"],
+        &[
+            &oct,
+            Path::new("--out"),
+            &out,
+            Path::new("--json"),
+            &october,
+        ],
+    );
+    let report = json(&october);
+    let flagged = report["anomalies"]
+        .as_array()
+        .expect("anomalies")
+        .iter()
+        .find(|f| {
+            f["severity"] == "error"
+                && f["indicator"].is_string()
+                && f["column"] == "ytd"
+                && report["townships"][f["township"].as_str().unwrap_or("")].is_object()
+        })
+        .cloned()
+        .expect("an error on a 本年累计 in the samples' October");
+    let (township, code, rule) = (
+        flagged["township"].as_str().expect("township"),
+        flagged["indicator"].as_str().expect("code"),
+        flagged["rule"].as_str().expect("rule"),
+    );
+    let made = dir.path().join("made");
+    let o = huizong(
+        &[
+            "template",
+            "--period",
+            "2026-11",
+            "--township",
+            township,
+            "--config",
+            "samples/huizong.toml",
+            "--previous",
+        ],
+        &[&october, Path::new("--out"), &made],
+    );
+    let printed = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        printed.contains("本年累计承自 安平县 2026-10 的运行报告 october.json")
+            && printed.contains("上月有未改正错误的不承接")
+            && printed.contains(&format!("{code} {rule}")),
+        "{printed}"
+    );
+    let bytes = std::fs::read(made.join(format!("{township}_2026-11_报表.xlsx"))).expect("made");
+    assert_eq!(ytd_formula(&bytes, code), None, "{code} must be typed in");
+    // Another flow of the same township, with no error, is carried: `=before+E<row>`.
+    let clean = report["townships"][township]
+        .as_object()
+        .expect("figures")
+        .iter()
+        .find(|(c, v)| {
+            v["ytd"].is_number()
+                && !report["anomalies"]
+                    .as_array()
+                    .expect("list")
+                    .iter()
+                    .any(|f| {
+                        f["township"] == township
+                            && f["indicator"] == c.as_str()
+                            && f["severity"] == "error"
+                    })
+        })
+        .map(|(c, v)| (c.clone(), v["ytd"].as_f64().expect("ytd")))
+        .expect("a clean flow");
+    let formula = ytd_formula(&bytes, &clean.0).expect("carried");
+    assert!(formula.starts_with(&format!("{}+E", clean.1)), "{formula}");
+    let all = parts(&bytes);
+    let note = all
+        .iter()
+        .filter(|(n, _)| n.starts_with("xl/comments"))
+        .map(|(_, d)| String::from_utf8_lossy(d).to_string())
+        .collect::<String>();
+    assert!(
+        note.contains("本年累计承自") && note.contains(&format!("{code} {rule}")),
+        "{note}"
+    );
+}
