@@ -97,18 +97,17 @@ fn every_version_with_errors_has_feedback(ws: &Path, seed: u64) {
                 continue;
             }
             with_errors += 1;
-            let name = format!(
-                "{}_{MONTH}_第{}版_退回修改通知.xlsx",
-                t.name(),
-                v.version
-            );
+            let name = format!("{}_{MONTH}_第{}版_退回修改通知.xlsx", t.name(), v.version);
             assert!(
                 ws.join("输出/退回修改通知").join(&name).is_file(),
                 "seed {seed}: {name} missing after restart"
             );
         }
     }
-    assert!(with_errors > 0, "seed {seed}: the samples hold returns with errors");
+    assert!(
+        with_errors > 0,
+        "seed {seed}: the samples hold returns with errors"
+    );
 }
 
 #[test]
