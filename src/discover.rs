@@ -25,6 +25,9 @@ pub struct Discovered {
     pub skipped: Vec<(String, Skip)>,
     /// The county's explanations files found beside the returns (not returns themselves).
     pub explanations: Vec<PathBuf>,
+    /// The files skipped as not spreadsheets, with their paths: the run opens them to tell its
+    /// own outputs (a `--json` report) by content.
+    pub others: Vec<Candidate>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -147,6 +150,11 @@ pub fn discover(folder: &Path) -> Result<Discovered, DiscoverError> {
                         modified: m.modified().ok(),
                     });
                 } else {
+                    out.others.push(Candidate {
+                        path: entry.path(),
+                        name: name.clone(),
+                        modified: m.modified().ok(),
+                    });
                     out.skipped.push((name, Skip::NotSpreadsheet));
                 }
             }

@@ -78,6 +78,7 @@ pub fn run_files(
         files: files.iter().map(|p| discover::candidate(p)).collect(),
         skipped: Vec::new(),
         explanations: Vec::new(),
+        others: Vec::new(),
     };
     match run_discovered(found(), "the files given", config, context, &|_| {}) {
         // No file gives a period (all unreadable, say): their findings are still the answer.
@@ -117,6 +118,16 @@ pub fn run_discovered(
             _ => found
                 .skipped
                 .push((c.name, crate::findings::Skip::OwnOutput)),
+        }
+    }
+    // A file of another extension may still be ours (the `--json` report): said so, by content.
+    for c in std::mem::take(&mut found.others) {
+        if crate::read::is_own_output(&c.path) {
+            for (name, why) in found.skipped.iter_mut() {
+                if *name == c.name {
+                    *why = crate::findings::Skip::OwnOutput;
+                }
+            }
         }
     }
     // Files are independent until the run is settled: read and locate them on all cores.

@@ -1,8 +1,12 @@
 //! `huizong watch`: every complete file in the inbox into the ledger, its findings printed at
-//! once. Ctrl-C ends the process; every change is one ledger transaction, so nothing is half
-//! recorded.
+//! once. On start, a version with errors left without its feedback workbook (a process killed
+//! between the two) gets it. Ctrl-C (or SIGTERM) stops the watch between two files: it says so
+//! and exits 0; a second Ctrl-C while a file is being taken ends the process at once (exit 1),
+//! which is safe too, as every change is one ledger transaction.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use huizong::config::Config;
 use huizong::ledger::Ledger;
@@ -34,13 +38,24 @@ pub fn watch(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
             lang.t("按 Ctrl-C 停止", "Ctrl-C stops")
         );
     }
+    for path in ingest::restore_missing_feedback(&ws, &ledger, &config, lang)? {
+        println!(
+            "{}: {}",
+            lang.t(
+                "补写退回修改通知（上次在写出前中断）",
+                "feedback written (the last run stopped before writing it)"
+            ),
+            path.display()
+        );
+    }
+    let stop = stop_on_signals()?;
     let opts = Options {
         poll: args.poll,
         once: args.once,
         ..Options::default()
     };
     let mut failed: Option<Box<dyn std::error::Error>> = None;
-    watch::watch(&inbox, opts, |path: &Path| {
+    watch::watch_until(&inbox, opts, &stop, |path: &Path| {
         let name = path
             .strip_prefix(&inbox)
             .unwrap_or(path)
@@ -57,8 +72,33 @@ pub fn watch(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         }
         true
     })?;
-    match failed {
-        Some(e) => Err(e),
-        None => Ok(EXIT_OK),
+    if let Some(e) = failed {
+        return Err(e);
     }
+    if stop.load(Ordering::SeqCst) {
+        println!(
+            "{}\n{}",
+            lang.t(
+                "已停止监视：已入账的文件都已记录在账本中。",
+                "watch stopped: every file taken is recorded in the ledger."
+            ),
+            lang.t(
+                "提示: 再次运行 huizong watch 会接着处理停止期间放入收件箱的文件。",
+                "hint: run huizong watch again; files dropped meanwhile are taken when it starts."
+            )
+        );
+    }
+    Ok(EXIT_OK)
+}
+
+/// A flag set by Ctrl-C (SIGINT) or SIGTERM; a second signal while it is set ends the process.
+fn stop_on_signals() -> std::io::Result<Arc<AtomicBool>> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [SIGINT, SIGTERM] {
+        // Registered first, so it sees the flag as the earlier signal left it.
+        signal_hook::flag::register_conditional_shutdown(sig, 1, Arc::clone(&stop))?;
+        signal_hook::flag::register(sig, Arc::clone(&stop))?;
+    }
+    Ok(stop)
 }

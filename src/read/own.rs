@@ -1,6 +1,7 @@
 //! huizong's own outputs, told by content (never by name): the county workbook carries a custom
 //! document property (`OWN_OUTPUT_PROPERTY`, written by report/), the explanations fill-in CSV
-//! starts with its own header, and so does a workspace's board file (`review::board`). A folder that holds both returns and outputs is read as returns
+//! starts with its own header, and so does a workspace's board file (`review::board`); the `--json`
+//! run report's first key is `_huizong-output`, whatever its name. A folder that holds both returns and outputs is read as returns
 //! only; a feedback workbook or a blank template is a return form and is not matched here.
 
 use std::io::Read;
@@ -30,7 +31,20 @@ pub fn is_own_output(path: &Path) -> bool {
     }
     let text = String::from_utf8_lossy(head);
     let text = text.trim_start_matches('\u{feff}');
+    if is_run_report_head(text) {
+        return true;
+    }
     FILL_IN_HEADERS.iter().any(|h| text.starts_with(h)) || crate::review::board::is_board_head(head)
+}
+
+/// The `--json` run report: a JSON object whose first key is the marker (report::json), so any
+/// name or extension it is given.
+fn is_run_report_head(text: &str) -> bool {
+    let Some(rest) = text.trim_start().strip_prefix('{') else {
+        return false;
+    };
+    rest.trim_start()
+        .starts_with(&format!("\"_{OWN_OUTPUT_PROPERTY}\""))
 }
 
 fn zip_has_marker(path: &Path) -> bool {
@@ -70,5 +84,15 @@ mod tests {
             .expect("write");
         assert!(!is_own_output(&theirs));
         assert!(!is_own_output(&dir.path().join("absent.xlsx")));
+        let report = dir.path().join("report.csv");
+        std::fs::write(
+            &report,
+            "{\n  \"_huizong-output\": \"run-report\",\n  \"anomalies\": []\n}",
+        )
+        .expect("write");
+        assert!(is_own_output(&report));
+        let other_json = dir.path().join("other.json");
+        std::fs::write(&other_json, "{\"anomalies\": [], \"_huizong-output\": 1}").expect("write");
+        assert!(!is_own_output(&other_json));
     }
 }

@@ -220,8 +220,8 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
             Skip::SystemFile => lang.t("系统文件，已跳过", "a system file, skipped"),
             Skip::NotSpreadsheet => lang.t("不是表格文件，已跳过", "not a spreadsheet, skipped"),
             Skip::OwnOutput => lang.t(
-                "huizong 自己的输出（汇总表或审核说明待填表），不作为报表读取；待填表填好后请另存为 审核说明.csv",
-                "an output of huizong (county workbook or explanations to fill in), not read as a return; save a filled-in sheet as explanations.csv",
+                "huizong 自己的输出（汇总表、运行报告 JSON 或审核说明待填表），不作为报表读取；待填表填好后请另存为 审核说明.csv",
+                "an output of huizong (county workbook, JSON run report or explanations to fill in), not read as a return; save a filled-in sheet as explanations.csv",
             ),
             Skip::NotRegular => lang.t(
                 "不是普通文件（文件夹、链接等），已跳过",

@@ -120,7 +120,7 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
             })
         })
         .collect();
-    json!({
+    let mut report = json!({
         "county": config.county,
         "period": out.period.to_string(),
         "totals": totals,
@@ -141,7 +141,11 @@ pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
         },
         "corrections": corrections(out, config),
         "quality": quality(&out.quality),
-    })
+    });
+    // The marker key sorts first, so the report lying beside the returns is told by its first
+    // bytes (read::is_own_output).
+    report[format!("_{}", crate::read::OWN_OUTPUT_PROPERTY).as_str()] = json!("run-report");
+    report
 }
 
 fn date_from(from: DateFrom) -> &'static str {

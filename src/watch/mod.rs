@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -126,10 +127,22 @@ fn stamp(path: &Path) -> Option<(u64, Option<SystemTime>)> {
 }
 
 /// Watches `inbox`, calling `take` once for each complete file (and again only when its bytes
-/// change); `take` returning false stops the watch. Returns when `once` is set and the inbox is taken, else runs until the process ends.
+/// change); `take` returning false stops the watch. Returns when `once` is set and the inbox is
+/// taken, else runs until the process ends.
 pub fn watch(
     inbox: &Path,
     opts: Options,
+    take: impl FnMut(&Path) -> bool,
+) -> Result<(), WatchError> {
+    watch_until(inbox, opts, &AtomicBool::new(false), take)
+}
+
+/// As [`watch`], also returning (`Ok`) once `stop` is set (Ctrl-C): never in the middle of a
+/// `take`, so a file is either taken whole or left for the next start.
+pub fn watch_until(
+    inbox: &Path,
+    opts: Options,
+    stop: &AtomicBool,
     mut take: impl FnMut(&Path) -> bool,
 ) -> Result<(), WatchError> {
     let (tx, rx) = mpsc::channel();
@@ -175,6 +188,9 @@ pub fn watch(
         note(&mut pending, p);
     }
     loop {
+        if stop.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         while let Ok(events) = rx.try_recv() {
             let Ok(events) = events else { continue };
             for e in events {
@@ -192,6 +208,9 @@ pub fn watch(
         }
         let ready = settle(&mut pending, &done, opts);
         for p in ready {
+            if stop.load(Ordering::SeqCst) {
+                return Ok(());
+            }
             if let Some(s) = stamp(&p) {
                 if !take(&p) {
                     return Ok(());

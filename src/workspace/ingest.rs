@@ -155,16 +155,7 @@ pub fn ingest_for(
         explanations: Vec::new(),
     };
     let outcome = pipeline::run_files(&[checked.to_path_buf()], config, &context)?;
-    let findings: Vec<Finding> = outcome
-        .findings
-        .iter()
-        // Other townships missing, and rules that need the whole month (peers, last month), are
-        // the month's business: `huizong run` says them, once.
-        .filter(|f| {
-            f.severity != Severity::Note && !matches!(f.kind, Kind::Missing | Kind::NotEvaluable(_))
-        })
-        .cloned()
-        .collect();
+    let findings = kept(&outcome.findings);
     let counted = outcome
         .assembly
         .returns
@@ -331,17 +322,89 @@ pub fn write_feedback(
         lang,
     )
     .map_err(|e| IngestError::Xlsx(e.to_string()))?;
-    let name = format!(
-        "{}_{}_{}{}{}.xlsx",
-        report::safe_file_name(&r.version.township),
-        r.version.period,
-        lang.t("第", "v"),
-        r.version.version,
-        lang.t("版_退回修改通知", "_feedback")
-    );
-    let path = ws.feedback().join(name);
+    let path = ws.feedback().join(feedback_name(&r.version, lang));
     report::write_atomically(&path, &bytes)?;
     Ok(path)
+}
+
+/// The feedback workbook's file name for a version, in `lang`.
+fn feedback_name(v: &Version, lang: Lang) -> String {
+    format!(
+        "{}_{}_{}{}{}.xlsx",
+        report::safe_file_name(&v.township),
+        v.period,
+        lang.t("第", "v"),
+        v.version,
+        lang.t("版_退回修改通知", "_feedback")
+    )
+}
+
+/// Writes the feedback workbook of every version with errors that has none (in either
+/// language): a process killed after recording a version and before writing its feedback
+/// leaves that version without one, and the township would never hear of its errors. The
+/// findings come again from the stored copy, as `ingest` found them. Returns the files written.
+pub fn restore_missing_feedback(
+    ws: &Workspace,
+    ledger: &Ledger,
+    config: &Config,
+    lang: Lang,
+) -> Result<Vec<PathBuf>, IngestError> {
+    let mut written = Vec::new();
+    for period in ledger.periods()? {
+        for t in &config.townships {
+            for v in ledger.versions(t.name(), &period)? {
+                let has_errors = ledger.findings(v.id)?.iter().any(|f| f.severity == "error");
+                let present = [Lang::Zh, Lang::En]
+                    .iter()
+                    .any(|l| ws.feedback().join(feedback_name(&v, *l)).exists());
+                if !has_errors || present {
+                    continue;
+                }
+                let stored = ws.state().join(&v.stored);
+                let findings = version_findings(ws, config, &stored)?;
+                let r = NewReturn {
+                    version: v,
+                    previous: None,
+                    findings,
+                    changes: Vec::new(),
+                    fixed: Vec::new(),
+                    remaining: Vec::new(),
+                    new: Vec::new(),
+                    feedback: None,
+                    accepted_earlier: None,
+                };
+                written.push(write_feedback(ws, config, &r, &stored, None, lang)?);
+            }
+        }
+    }
+    Ok(written)
+}
+
+/// A stored version's findings as `ingest` keeps them.
+fn version_findings(
+    ws: &Workspace,
+    config: &Config,
+    stored: &Path,
+) -> Result<Vec<Finding>, IngestError> {
+    let context = pipeline::Context {
+        period: None,
+        history: Some(crate::history::Store::new(ws.history())),
+        explanations: Vec::new(),
+    };
+    let outcome = pipeline::run_files(&[stored.to_path_buf()], config, &context)?;
+    Ok(kept(&outcome.findings))
+}
+
+/// Other townships missing, and rules that need the whole month (peers, last month), are the
+/// month's business: `huizong run` says them, once.
+fn kept(findings: &[Finding]) -> Vec<Finding> {
+    findings
+        .iter()
+        .filter(|f| {
+            f.severity != Severity::Note && !matches!(f.kind, Kind::Missing | Kind::NotEvaluable(_))
+        })
+        .cloned()
+        .collect()
 }
 
 fn row_of(f: &Finding, config: &Config, lang: Lang) -> FindingRow {

@@ -1,7 +1,8 @@
 //! kill -9 at 20 random moments — 10 while `huizong watch` takes returns, 10 while decisions are
 //! recorded — and after each: the ledger passes SQLite's `PRAGMA integrity_check`, and every
 //! version and decision the killed process printed as recorded is in it. The moments come from
-//! a seed printed with each failure, so a failure can be replayed.
+//! a seed printed with each failure, so a failure can be replayed. After the kills, a start
+//! leaves no version with errors without its feedback workbook.
 
 use std::io::Read;
 use std::path::Path;
@@ -83,6 +84,32 @@ fn check(ws: &Path, printed: &str, seed: u64, what: &str) {
     }
 }
 
+/// After a start, no version with errors is left without its feedback workbook, wherever the
+/// kills fell (between recording a version and writing its feedback, too).
+fn every_version_with_errors_has_feedback(ws: &Path, seed: u64) {
+    let config = huizong::config::Config::load(&ws.join("huizong.toml")).expect("config");
+    let ledger = huizong::ledger::Ledger::open(&ws.join(".huizong/ledger.sqlite")).expect("open");
+    let mut with_errors = 0;
+    for t in &config.townships {
+        for v in ledger.versions(t.name(), MONTH).expect("versions") {
+            let errors = ledger.findings(v.id).expect("findings");
+            if !errors.iter().any(|f| f.severity == "error") {
+                continue;
+            }
+            with_errors += 1;
+            let name = format!("{}_{MONTH}_第{}版_退回修改通知.xlsx", t.name(), v.version);
+            assert!(
+                ws.join("输出/退回修改通知").join(&name).is_file(),
+                "seed {seed}: {name} missing after restart"
+            );
+        }
+    }
+    assert!(
+        with_errors > 0,
+        "seed {seed}: the samples hold returns with errors"
+    );
+}
+
 #[test]
 fn kill_nine_loses_nothing_reported() {
     let seed = SystemTime::now()
@@ -137,6 +164,7 @@ fn kill_nine_loses_nothing_reported() {
         seed,
         "watch --once",
     );
+    every_version_with_errors_has_feedback(&ws, seed);
 
     // Decisions killed at random moments: 打回 and 通过 in turn on the townships received.
     let ledger = huizong::ledger::Ledger::open(&ws.join(".huizong/ledger.sqlite")).expect("open");

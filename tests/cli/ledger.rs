@@ -367,7 +367,7 @@ fn decisions_in_the_workbook(path: &Path, reason: &str, why: &str) {
     let list = super::sheet(path, "异常清单");
     let r07 = list
         .rows()
-        .find(|r| r[1].to_string() == "R07" && r[2].to_string() == "杏林镇")
+        .find(|r| r[1] == "R07" && r[2] == "杏林镇")
         .expect("R07 of 杏林镇 listed");
     assert_eq!(r07[11].to_string(), "已接受");
     assert_eq!(r07[12].to_string(), why);

@@ -310,7 +310,7 @@ fn ytd_formula(bytes: &[u8], code: &str) -> Option<String> {
         let range = wb.worksheet_range(&name).expect("sheet");
         let Some(row) = range
             .rows()
-            .position(|r| r.get(1).is_some_and(|c| c.to_string() == code))
+            .position(|r| r.get(1).is_some_and(|c| *c == code))
         else {
             continue;
         };

@@ -243,3 +243,92 @@ fn poll_mode_takes_a_file_within_two_seconds() {
     assert_eq!(w.count("第1版"), 1);
     w.stop();
 }
+
+/// Ctrl-C (SIGINT, sent as a terminal sends it) stops watch between two files: it says so, exits
+/// 0, and the ledger holds every version it printed; the next start takes nothing again.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_watch_cleanly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = workspace(dir.path());
+    let mut w = Watch::start(&ws, &[]);
+    std::fs::write(ws.join("收件箱/云溪镇8月.xlsx"), sample("云溪镇8月.xlsx")).expect("drop");
+    w.wait_for(&format!("云溪镇 {MONTH} 第1版"), Duration::from_secs(60));
+    // `kill` is a builtin of every sh, so no package is needed.
+    let sent = Command::new("sh")
+        .arg("-c")
+        .arg(format!("kill -INT {}", w.child.id()))
+        .status()
+        .expect("sh");
+    assert!(sent.success());
+    let end = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(s) = w.child.try_wait().expect("try_wait") {
+            break s;
+        }
+        assert!(
+            Instant::now() < end,
+            "watch still running 20 s after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    w.drain(Duration::from_millis(300));
+    let said: Vec<&str> = w.seen.iter().map(|(_, l)| l.as_str()).collect();
+    assert!(
+        said.iter().any(|l| l.contains("已停止监视")),
+        "the stop is said:\n{said:#?}"
+    );
+    assert!(
+        said.iter()
+            .any(|l| l.starts_with("提示") && l.contains("huizong watch")),
+        "with a hint:\n{said:#?}"
+    );
+    let ledger = huizong::ledger::Ledger::open(&ws.join(".huizong/ledger.sqlite")).expect("open");
+    assert_eq!(ledger.integrity_check().expect("check"), "ok");
+    assert_eq!(ledger.versions("云溪镇", MONTH).expect("versions").len(), 1);
+    drop(ledger);
+    let o = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .args(["watch", "--once", "--workspace"])
+        .arg(&ws)
+        .output()
+        .expect("once");
+    assert!(o.status.success());
+    let again = String::from_utf8_lossy(&o.stdout);
+    assert!(!again.contains(" 第1版"), "nothing taken twice:\n{again}");
+}
+
+/// A version with errors whose feedback workbook was never written (the process killed between
+/// the two) gets it when watch starts, and is said.
+#[test]
+fn missing_feedback_is_written_on_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = workspace(dir.path());
+    std::fs::write(ws.join("收件箱/东岭乡8月.xlsx"), sample("东岭乡8月.xlsx")).expect("drop");
+    let once = || {
+        let o = Command::new(env!("CARGO_BIN_EXE_huizong"))
+            .args(["watch", "--once", "--workspace"])
+            .arg(&ws)
+            .output()
+            .expect("once");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).to_string()
+    };
+    let first = once();
+    let feedback = ws.join(format!(
+        "输出/退回修改通知/东岭乡_{MONTH}_第1版_退回修改通知.xlsx"
+    ));
+    let written = std::fs::read(&feedback).expect("feedback written at once");
+    assert!(first.contains("退回修改通知已写出"), "{first}");
+    // As a kill between recording the version and writing its feedback leaves it.
+    std::fs::remove_file(&feedback).expect("remove");
+    let second = once();
+    assert!(
+        second.contains("补写退回修改通知") && second.contains("东岭乡_2026-08_第1版"),
+        "{second}"
+    );
+    assert_eq!(std::fs::read(&feedback).expect("written again"), written);
+    // Present now: not written a third time.
+    let third = once();
+    assert!(!third.contains("补写"), "{third}");
+}
