@@ -1,4 +1,5 @@
-//! Shared vocabulary of the pipeline: cell references, locations, periods, facts and findings.
+//! Shared vocabulary of the pipeline: cell references, locations, periods, facts and severities
+//! (findings and their kinds live in `findings`, which builds on this module; no IO here).
 //!
 //! No IO and no knowledge of any file format or output format lives here; every stage speaks
 //! these types, so a county figure can be traced back to the cells it came from.
@@ -248,22 +249,6 @@ pub struct Fact {
     pub at: Location,
 }
 
-/// Something found in a return (or in the folder): data, never an `Err`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    pub rule: String,
-    pub severity: Severity,
-    pub township: Option<String>,
-    pub code: Option<String>,
-    pub column: Option<Column>,
-    pub at: Location,
-    /// The cell's content as typed, where there is one.
-    pub typed: Option<String>,
-    pub kind: crate::findings::Kind,
-    /// The explanation (审核说明) recorded for this finding, and what became of it.
-    pub review: Option<Box<Review>>,
-}
-
 /// What became of an explanation (审核说明) given for a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ReviewState {
@@ -310,56 +295,6 @@ impl ReviewState {
     /// Whether the finding it belongs to still needs attention.
     pub fn is_open(self) -> bool {
         !matches!(self, ReviewState::Accepted)
-    }
-}
-
-impl Finding {
-    /// A finding of `kind` at `at`, with the kind's rule id and default severity.
-    pub fn new(kind: crate::findings::Kind, at: Location) -> Self {
-        let (rule, severity) = kind.rule();
-        Self {
-            rule: rule.to_string(),
-            severity,
-            township: None,
-            code: None,
-            column: None,
-            at,
-            typed: None,
-            kind,
-            review: None,
-        }
-    }
-
-    /// The rule id and severity of a configured check, instead of the kind's defaults.
-    pub fn with_rule(mut self, rule: &str, severity: Severity) -> Self {
-        self.rule = rule.to_string();
-        self.severity = severity;
-        self
-    }
-
-    pub fn with_at(mut self, at: Location) -> Self {
-        self.at = at;
-        self
-    }
-
-    pub fn with_township(mut self, township: Option<String>) -> Self {
-        self.township = township;
-        self
-    }
-
-    pub fn with_code(mut self, code: Option<String>) -> Self {
-        self.code = code;
-        self
-    }
-
-    pub fn with_column(mut self, column: Option<Column>) -> Self {
-        self.column = column;
-        self
-    }
-
-    pub fn with_typed(mut self, typed: Option<String>) -> Self {
-        self.typed = typed;
-        self
     }
 }
 

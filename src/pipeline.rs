@@ -12,9 +12,10 @@ use crate::config::Builtin;
 use crate::config::Config;
 use crate::discover::{self, DiscoverError};
 use crate::facts::FactTable;
+use crate::findings::Finding;
 use crate::history::{Past, Store};
 use crate::locate::{township::Roster, FormKeys};
-use crate::model::{Finding, Period};
+use crate::model::Period;
 use crate::returns::{self, Assembly};
 use crate::review::{self, Explanation};
 

@@ -11,8 +11,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::config::{Config, IndicatorKind};
+use crate::findings::Finding;
 use crate::findings::Kind;
-use crate::model::{Column, Date, Fact, Finding, Location, Period, Severity};
+use crate::model::{Column, Date, Fact, Location, Period, Severity};
 use crate::returns::{self, DateFrom, Return, Status};
 
 /// A part of a whole: `num` of `den`.

@@ -10,8 +10,9 @@ use super::frame::{previous_column, rate_column, rate_has_flow};
 use crate::config::expr::{Ref, PREVIOUS, RATE};
 use crate::config::{Columns, Config, IndicatorKind, Missing};
 use crate::facts::{wide_name, FactTable};
+use crate::findings::Finding;
 use crate::findings::{Kind, NotEvaluable};
-use crate::model::{Column as ValueColumn, Finding, Location};
+use crate::model::{Column as ValueColumn, Location};
 
 /// The frame's column a reference reads in a column of the form.
 fn column_of(config: &Config, r: &Ref, column: ValueColumn) -> Option<String> {

@@ -58,7 +58,7 @@ pub fn check(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let outcome = pipeline::run_files(&files, &config, &context)?;
     // Townships that did not send these files are not this check's business; a file that is
     // not a return (a feedback workbook, a document) is said even where a run only notes it.
-    let shown: Vec<&huizong::model::Finding> = outcome
+    let shown: Vec<&huizong::findings::Finding> = outcome
         .findings
         .iter()
         .filter(|f| !matches!(f.kind, Kind::Missing))

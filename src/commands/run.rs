@@ -110,7 +110,7 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     if !args.quiet {
-        let shown: Vec<&huizong::model::Finding> = outcome
+        let shown: Vec<&huizong::findings::Finding> = outcome
             .findings
             .iter()
             .filter(|f| f.severity != Severity::Note)

@@ -21,9 +21,10 @@ pub use failure::{
 pub use hint::{hint, township_hint};
 
 use crate::config::Config;
+use crate::findings::Finding;
 use crate::findings::{Invalid, Kind, ReadHow, Skip};
 use crate::locate::format_number;
-use crate::model::{Column, Finding, Severity};
+use crate::model::{Column, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {

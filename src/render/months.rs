@@ -1,9 +1,9 @@
 //! Words for the findings of the rules that look beyond one return: R11 and R12 (last month),
 //! R15 (outliers), rules that could not be evaluated, and sentinel values. Words only.
 
+use crate::findings::Finding;
 use crate::findings::{Kind, NotEvaluable, OutlierMethod, PeerModel};
 use crate::locate::format_number;
-use crate::model::Finding;
 
 use super::Lang;
 

@@ -12,7 +12,8 @@ use rust_xlsxwriter::{
 use super::page::{self, Paper};
 use super::xlsx::{headers, title, Styles, ERROR_FILL, WARNING_FILL};
 use crate::config::Config;
-use crate::model::{CellRef, Finding, Period, Severity};
+use crate::findings::Finding;
+use crate::model::{CellRef, Period, Severity};
 use crate::read::{RawValue, SheetGrid};
 use crate::render::{self, Lang};
 

@@ -39,8 +39,8 @@ pub(super) fn anomalies(
     s: &Styles,
     (links, list): (Option<&Links>, List),
 ) -> Result<(), XlsxError> {
-    let is_note = |f: &&crate::model::Finding| f.severity == Severity::Note;
-    let listed: Vec<&crate::model::Finding> = out
+    let is_note = |f: &&crate::findings::Finding| f.severity == Severity::Note;
+    let listed: Vec<&crate::findings::Finding> = out
         .findings
         .iter()
         .filter(|f| is_note(f) == (list == List::Notes))

@@ -7,9 +7,10 @@ use std::sync::Arc;
 use super::identify::{identify, main_period};
 use super::{Return, Scanned, Status};
 use crate::config::{Builtin, Config, IndicatorKind};
+use crate::findings::Finding;
 use crate::findings::{Diff, Kind, Skip};
 use crate::locate::township::{Match, Roster};
-use crate::model::{Column, Fact, Finding, Location, Period};
+use crate::model::{Column, Fact, Location, Period};
 use crate::normalize::value::Reading;
 
 /// The run once settled.

@@ -15,9 +15,10 @@ use sha2::{Digest, Sha256};
 
 use super::Workspace;
 use crate::config::Config;
+use crate::findings::Finding;
 use crate::findings::Kind;
 use crate::ledger::{Added, FindingRow, Ledger, LedgerError, NewVersion, ValueRow, Version};
-use crate::model::{Finding, Severity};
+use crate::model::Severity;
 use crate::pipeline;
 use crate::render::Lang;
 use crate::report;

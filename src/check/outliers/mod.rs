@@ -13,9 +13,10 @@ pub use funnel::{Funnel, Model, Unit};
 
 use crate::config::{Builtin, Check, Config, IndicatorKind, OutlierParams};
 use crate::facts::FactTable;
+use crate::findings::Finding;
 use crate::findings::{Kind, NotEvaluable, OutlierMethod, PeerModel};
 use crate::history::{Figures, Past};
-use crate::model::{Column, Finding};
+use crate::model::Column;
 
 use super::history::not_evaluable;
 
