@@ -298,6 +298,25 @@ impl ReviewState {
     }
 }
 
+/// A township's state in the month on the workspace board, in the order a statistician works through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BoardState {
+    /// 未报: no return yet.
+    Missing,
+    /// 有错待改: the latest version has errors.
+    Errors,
+    /// 已打回: sent back, no new version yet.
+    Returned,
+    /// 已重报: a new version after being sent back, clean of errors, not yet decided.
+    Resubmitted,
+    /// 说明待审: warnings without an accepted explanation.
+    ExplanationPending,
+    /// 待通过: clean, waiting for acceptance.
+    Clean,
+    /// 已通过.
+    Accepted,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

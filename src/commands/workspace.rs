@@ -276,7 +276,7 @@ pub fn status(given: Option<&Path>, period: Option<&str>, lang: Lang) -> Res {
         lang.t("已通过", "accepted"),
         board.len()
     );
-    if let Some(text) = render::workspace::chase(&config.county, &period, &board, lang) {
+    if let Some(text) = status::chase(&config.county, &period, &board, lang) {
         println!("\n{}", text.trim_end());
     }
     Ok(EXIT_OK)
