@@ -165,6 +165,7 @@ pub fn required_cells(config: &Config) -> Vec<(&str, Column)> {
 /// returns) and its findings. A required cell is filled when it holds a value, valid (a fact)
 /// or not (R13: typed, but wrong); it is missing when blank (R14), when its indicator was not
 /// found (F04) or its column is absent (F22).
+// long-function: one pass over returns and findings counting each part of data quality; not yet split (issue 10)
 pub fn compute_parts(
     config: &Config,
     period: Period,

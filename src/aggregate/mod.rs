@@ -44,6 +44,7 @@ pub struct Aggregates {
     pub township_rates: BTreeMap<String, Vec<RateValue>>,
 }
 
+// long-function: one lazy polars plan (sums, rates, county totals) read top to bottom; not yet split (issue 10)
 pub fn aggregate(table: &FactTable, config: &Config, period: Period) -> PolarsResult<Aggregates> {
     let sums = table
         .long

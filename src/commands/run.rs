@@ -26,6 +26,7 @@ pub struct Args {
     pub all: bool,
 }
 
+// long-function: the run command's steps in order (config, read, check, write, print); not yet split (issue 10)
 pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let lang = args.lang;
     let config = super::find_config(args.config.clone(), &args.folder, lang)?;

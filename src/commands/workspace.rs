@@ -295,6 +295,7 @@ pub struct Decide {
     pub lang: Lang,
 }
 
+// long-function: one command's steps in order (open, decide, record, lay out, print); issue 12's code, left whole
 pub fn decide(d: Decide) -> Res {
     let lang = d.lang;
     let ws = open(d.workspace.as_deref(), lang)?;

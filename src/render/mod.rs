@@ -76,6 +76,7 @@ fn fill(template: &str, values: &[(String, f64)]) -> String {
 }
 
 /// The message of a finding, in words.
+// long-function: one match arm per finding Kind: each kind's words in one place, one arm after another
 pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let n = |v: &f64| format_number(*v);

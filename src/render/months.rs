@@ -19,6 +19,7 @@ fn z_text(z: f64) -> String {
     }
 }
 
+// long-function: one match arm per month-to-month Kind: each kind's words in one place
 pub fn message(f: &Finding, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     match &f.kind {
@@ -196,6 +197,7 @@ fn about(v: f64) -> String {
 
 /// R15 in words: the value, what was expected, the limits, the method and how unusual.
 #[allow(clippy::too_many_arguments)] // one finding's fields, named rather than bundled
+                                     // long-function: one sentence per outlier method (zh and en side by side), read top to bottom
 fn outlier(
     value: f64,
     expected: f64,

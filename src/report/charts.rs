@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::pipeline::RunOutcome;
 use crate::render::Lang;
 
+// long-function: one chart after another on one sheet, each a few builder calls
 pub(super) fn charts(
     ws: &mut Worksheet,
     out: &RunOutcome,

@@ -31,6 +31,7 @@ pub(super) fn corrections_of(out: &RunOutcome) -> Vec<(&str, &str, &str, &Diff)>
         .collect()
 }
 
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 pub(super) fn corrections(
     ws: &mut Worksheet,
     out: &RunOutcome,

@@ -33,6 +33,7 @@ pub fn feedback_workbook(
 
 /// The feedback workbook with the county's reason for sending the return back (打回), shown
 /// above the list of findings.
+// long-function: builds one workbook sheet by sheet, top to bottom; not yet split (issue 10)
 pub fn feedback_workbook_with_reason(
     config: &Config,
     township: &str,
@@ -158,6 +159,7 @@ fn reason_line(wb: &mut Workbook, reason: &str, lang: Lang) -> Result<(), XlsxEr
     Ok(())
 }
 
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 fn list_sheet(
     wb: &mut Workbook,
     config: &Config,

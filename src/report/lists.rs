@@ -31,6 +31,7 @@ pub(super) enum List {
 /// the explanation (审核说明) and what became of it. Notes (how a value was read, files
 /// skipped) go to a sheet of their own, so that the list a statistician prints and works
 /// through holds only what needs a decision.
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 pub(super) fn anomalies(
     ws: &mut Worksheet,
     out: &RunOutcome,
@@ -170,6 +171,7 @@ pub(super) fn anomalies(
     Ok(())
 }
 
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 pub(super) fn returns(
     ws: &mut Worksheet,
     out: &RunOutcome,

@@ -71,6 +71,7 @@ fn pct(v: f64) -> String {
 }
 
 /// 数据质量: a row per roster township, one for findings of no township, and the county.
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 pub(super) fn data_quality(
     ws: &mut Worksheet,
     out: &RunOutcome,
@@ -221,6 +222,7 @@ pub(super) fn data_quality(
 }
 
 /// 异常统计: findings by rule × severity (left) and by township × severity (right).
+// long-function: writes two side-by-side tables of one sheet; not yet split (issue 10)
 pub(super) fn finding_counts(
     ws: &mut Worksheet,
     out: &RunOutcome,

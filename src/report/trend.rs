@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::pipeline::RunOutcome;
 use crate::render::Lang;
 
+// long-function: writes one sheet and its chart, top to bottom; not yet split (issue 10)
 pub(super) fn trend(
     ws: &mut Worksheet,
     out: &RunOutcome,

@@ -258,6 +258,7 @@ pub fn county_workbook(
     wb.save_to_buffer()
 }
 
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 fn summary(
     ws: &mut Worksheet,
     out: &RunOutcome,

@@ -28,6 +28,7 @@ pub fn main_period(sheets: &[FormSheet], file: &str) -> Option<Period> {
         .or_else(|| period::period_in(file))
 }
 
+// long-function: ranks sheets, then decides township and period in one pass; not yet split (issue 10)
 pub fn identify(sheets: &[FormSheet], file: &str, run: Period, roster: &Roster) -> Identity {
     let mut notes = Vec::new();
     // Rank sheets: the run's period first, then an unknown period, visible before hidden.

@@ -108,6 +108,7 @@ pub fn assemble(
     out
 }
 
+// long-function: decides one return's status step by step; not yet split (issue 10)
 fn decide(s: Scanned, run: Option<Period>, roster: &Roster) -> Return {
     let mut r = Return {
         file: s.file.clone(),
@@ -320,6 +321,7 @@ fn values_of(r: &Return, config: &Config) -> BTreeMap<(String, Column), (Option<
 }
 
 /// Facts and cell findings of a counted return.
+// long-function: one pass over a counted return's cells; not yet split (issue 10)
 fn cell_findings(
     r: &Return,
     config: &Config,

@@ -115,6 +115,7 @@ pub fn ingest(
 
 /// As [`ingest`], for an upload by `uploader`'s account: a return whose content names another
 /// township is refused before any version is recorded.
+// long-function: one upload's steps in order (refuse, store, record, feed back); issue 12's code
 pub fn ingest_for(
     ws: &Workspace,
     ledger: &mut Ledger,

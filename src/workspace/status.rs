@@ -39,6 +39,7 @@ pub fn board(ledger: &Ledger, config: &Config, period: &str) -> Result<Vec<Row>,
     Ok(rows)
 }
 
+// long-function: one township's state decided from its versions and decisions; issue 12's code
 fn row(ledger: &Ledger, config: &Config, township: &str, period: &str) -> Result<Row, LedgerError> {
     let versions = ledger.versions(township, period)?;
     let decisions = ledger.decisions(township, period)?;

@@ -296,6 +296,7 @@ fn fit(model: PeerModel, units: &[Unit], p: &OutlierParams) -> Option<Funnel> {
     Funnel::fit(units, model, p.dispersion, p.winsorise)
 }
 
+// long-function: the three peer models (population, proportions, counts per) share one loop over townships; not yet split (issue 10)
 fn peers(table: &FactTable, config: &Config, check: &Check, past: &Past, out: &mut Vec<Finding>) {
     let p: &OutlierParams = &check.outlier;
     if p.population.is_none() && p.proportions.is_empty() && p.counts_per.is_empty() {
