@@ -41,6 +41,12 @@ impl Finding {
         }
     }
 
+    /// The one exit-status rule: a finding fails the run (status 1) when its severity does
+    /// (an error, an alert) and no accepted explanation closes it.
+    pub fn fails_run(&self) -> bool {
+        self.severity.fails_run() && self.review.as_ref().is_none_or(|r| r.state.is_open())
+    }
+
     /// The rule id and severity of a configured check, instead of the kind's defaults.
     pub fn with_rule(mut self, rule: &str, severity: Severity) -> Self {
         self.rule = rule.to_string();

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use crate::aggregate::{self, Aggregates};
+use crate::aggregate;
 use crate::check;
 use crate::config::Builtin;
 use crate::config::Config;
@@ -16,22 +16,10 @@ use crate::findings::Finding;
 use crate::history::{Past, Store};
 use crate::locate::{township::Roster, FormKeys};
 use crate::model::Period;
-use crate::returns::{self, Assembly};
+use crate::returns;
 use crate::review::{self, Explanation};
 
-/// A run's results.
-pub struct RunOutcome {
-    pub period: Period,
-    pub assembly: Assembly,
-    pub table: FactTable,
-    pub aggregates: Aggregates,
-    /// Every finding, sorted: severity, township, file, sheet, cell, rule.
-    pub findings: Vec<Finding>,
-    /// What the run knew of the months before it.
-    pub past: Past,
-    /// Completeness, timeliness and findings per township and for the county.
-    pub quality: crate::quality::DataQuality,
-}
+pub use crate::outcome::RunOutcome;
 
 /// What a run uses besides the returns.
 #[derive(Debug, Clone, Default)]

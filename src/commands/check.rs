@@ -64,10 +64,7 @@ pub fn check(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         .filter(|f| !matches!(f.kind, Kind::Missing))
         .filter(|f| f.severity != Severity::Note || not_a_return(&f.kind))
         .collect();
-    let failing = shown.iter().any(|f| {
-        not_a_return(&f.kind)
-            || (f.severity.fails_run() && f.review.as_ref().is_none_or(|r| r.state.is_open()))
-    });
+    let failing = shown.iter().any(|f| not_a_return(&f.kind) || f.fails_run());
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     let how = render::terminal::Listing {

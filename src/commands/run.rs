@@ -225,7 +225,7 @@ fn progress_bar(files: u64, quiet: bool, lang: Lang) -> indicatif::ProgressBar {
 fn write_feedback(
     dir: &std::path::Path,
     folder: &std::path::Path,
-    outcome: &pipeline::RunOutcome,
+    outcome: &huizong::outcome::RunOutcome,
     config: &huizong::config::Config,
     lang: Lang,
 ) -> Result<usize, Box<dyn std::error::Error>> {
@@ -269,7 +269,7 @@ fn write_feedback(
 /// beside the returns as `审核说明.csv` (UTF-8 with BOM, so that Excel opens it in Chinese).
 fn write_fill_in(
     out: &std::path::Path,
-    outcome: &pipeline::RunOutcome,
+    outcome: &huizong::outcome::RunOutcome,
     config: &huizong::config::Config,
     lang: Lang,
 ) -> Result<Option<PathBuf>, Box<dyn std::error::Error>> {
@@ -328,7 +328,7 @@ fn write_fill_in(
     Ok(Some(path))
 }
 
-fn exit_status(outcome: &pipeline::RunOutcome) -> i32 {
+fn exit_status(outcome: &huizong::outcome::RunOutcome) -> i32 {
     if super::fails(outcome) {
         EXIT_FINDINGS
     } else {

@@ -16,7 +16,7 @@ use super::xlsx::{
 };
 use crate::config::{Config, IndicatorKind};
 use crate::model::{Column, Severity};
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::{self, Lang};
 
 /// Up to this many townships, indicators are rows and townships columns (see the module doc).

@@ -9,7 +9,7 @@ use super::Links;
 use crate::config::Config;
 use crate::findings::{Diff, Kind};
 use crate::model::Location;
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::{self, Lang};
 
 /// One row of the sheet: the township, the superseded file, the winning file and the diff.

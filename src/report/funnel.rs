@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
 use super::xlsx::Styles;
 use crate::check::{funnel_of, peer_model, peer_rows, Funnel, Model};
 use crate::config::{Builtin, Config};
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::Lang;
 
 /// Points along the denominator at which the limits are drawn.

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use crate::config::Config;
 use crate::findings::{Kind, OutlierMethod};
 use crate::model::Column;
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::quality::{Counts, DataQuality, Ratio, Timely, SEVERITIES};
 use crate::render::{self, Lang};
 use crate::returns::{DateFrom, Status};

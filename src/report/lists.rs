@@ -8,7 +8,7 @@ use super::xlsx::{county_title, fit_row_height, headers, link_or_text, Styles};
 use super::Links;
 use crate::config::Config;
 use crate::model::{ReviewState, Severity};
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::{self, Lang};
 use crate::returns::{DateFrom, Status};
 

@@ -19,7 +19,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 use crate::model::Location;
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 
 pub use feedback::{feedback_workbook, feedback_workbook_with_reason};
 pub use json::run_json;

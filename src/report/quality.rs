@@ -10,7 +10,7 @@ use super::lists::filed_text;
 use super::xlsx::{county_title, headers, Styles, ERROR_FILL, WARNING_FILL};
 use crate::config::Config;
 use crate::model::Severity;
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::quality::{Counts, Ratio, Timely, SEVERITIES};
 use crate::render::{self, Lang};
 use crate::returns::DateFrom;

@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::config::{Config, IndicatorKind};
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::{self, Lang};
 use crate::returns::Status;
 
