@@ -96,7 +96,7 @@ pub fn aggregate(table: &FactTable, config: &Config, period: Period) -> PolarsRe
         .collect();
     for rate in &config.rates {
         let month = rate_parts(table, config, rate, ValueColumn::Month, period)?;
-        let ytd = if has_flow(config, rate) {
+        let ytd = if rate.has_flow(config) {
             Some(rate_parts(table, config, rate, ValueColumn::Ytd, period)?)
         } else {
             None
@@ -126,14 +126,6 @@ pub fn aggregate(table: &FactTable, config: &Config, period: Period) -> PolarsRe
         totals,
         rates,
         township_rates,
-    })
-}
-
-fn has_flow(config: &Config, rate: &Rate) -> bool {
-    [&rate.numerator, &rate.denominator].iter().any(|c| {
-        config
-            .indicator(c.get_ref())
-            .is_some_and(|i| i.kind == IndicatorKind::Flow)
     })
 }
 
