@@ -181,12 +181,16 @@ fn rate_parts(
                 covered += 1;
                 sum_num += n;
                 sum_den += d;
-                per_row.push((d != 0.0).then(|| n / d * rate.scale));
+                per_row.push(rate.value(n, d));
             }
             _ => per_row.push(None),
         }
     }
-    let county = (covered > 0 && sum_den != 0.0).then(|| sum_num / sum_den * rate.scale);
+    let county = if covered > 0 {
+        rate.value(sum_num, sum_den)
+    } else {
+        None
+    };
     Ok(Parts {
         county,
         covered,

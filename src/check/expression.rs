@@ -89,10 +89,7 @@ pub fn evaluate(
         Ref::Code(c) | Ref::Previous(c) => config
             .indicator(c)
             .is_some_and(|i| i.kind == IndicatorKind::Flow),
-        Ref::Rate(i) => config
-            .rates
-            .get(*i)
-            .is_some_and(|r| r.has_flow(config)),
+        Ref::Rate(i) => config.rates.get(*i).is_some_and(|r| r.has_flow(config)),
         Ref::Unknown(_) => false,
     });
     let columns: &[ValueColumn] = match check.columns {

@@ -73,6 +73,7 @@ pub fn build(
             };
             let days = rate.days(period, column);
             let den = part(rate.denominator.get_ref()) * lit(days);
+            // Rate::value as an expression: the same formula, cell by cell.
             let value = when(den.clone().neq(lit(0.0)))
                 .then(part(rate.numerator.get_ref()) / den * lit(rate.scale))
                 .otherwise(lit(NULL).cast(DataType::Float64));
