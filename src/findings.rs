@@ -172,6 +172,15 @@ pub enum NotSheet {
     Unknown,
 }
 
+/// What the sheets of one workbook disagree on (F17): data only, words in `render`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Disagreement {
+    /// The reporting periods the sheets give.
+    Periods(Vec<Period>),
+    /// The reporting unit (填报单位) of the sheet used, and another sheet's.
+    Townships { used: String, other: String },
+}
+
 /// Why a file could not be read, in terms people can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unreadable {
@@ -304,7 +313,7 @@ pub enum Kind {
     /// The period was read from the file name only.
     PeriodFromFileName,
     /// The sheets of one workbook give different townships or periods.
-    SheetsDisagree { what: String },
+    SheetsDisagree { what: Disagreement },
     /// The return is for another period than the run's: excluded.
     WrongPeriod { period: Period, run: Period },
     /// Another return of the same township counts instead of this one.

@@ -76,7 +76,12 @@ pub fn examples() -> Vec<Kind> {
         },
         Kind::TownshipFromFileName,
         Kind::PeriodFromFileName,
-        Kind::SheetsDisagree { what: s() },
+        Kind::SheetsDisagree {
+            what: crate::findings::Disagreement::Townships {
+                used: s(),
+                other: s(),
+            },
+        },
         Kind::WrongPeriod {
             period,
             run: period,

@@ -22,7 +22,7 @@ pub use hint::{hint, township_hint};
 
 use crate::config::Config;
 use crate::findings::Finding;
-use crate::findings::{Invalid, Kind, ReadHow, Skip};
+use crate::findings::{Disagreement, Invalid, Kind, ReadHow, Skip};
 use crate::locate::format_number;
 use crate::model::{Column, Severity};
 
@@ -353,6 +353,21 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
             )
             .to_string(),
         Kind::SheetsDisagree { what } => {
+            let what = match what {
+                Disagreement::Periods(periods) => format!(
+                    "{} {}",
+                    lang.t("报告期", "reporting period"),
+                    periods
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                ),
+                Disagreement::Townships { used, other } => format!(
+                    "{} {used} / {other}",
+                    lang.t("填报单位", "reporting unit")
+                ),
+            };
             if zh {
                 format!("同一工作簿的工作表不一致：{what}")
             } else {
