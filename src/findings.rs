@@ -41,6 +41,25 @@ impl Finding {
         }
     }
 
+    /// Whether this is a failed consistency check (sums, parts within wholes, year to date,
+    /// month to month): told by the kind of check, never by its id, which the county numbers.
+    /// A check that could not be evaluated is not a failed one.
+    pub fn is_consistency(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Check { .. }
+                | Kind::YtdBelowMonth { .. }
+                | Kind::JanuaryYtd { .. }
+                | Kind::CarriedForward { .. }
+                | Kind::StockChange { .. }
+        )
+    }
+
+    /// Whether this is an outlier (against the township's history or its peers), by kind.
+    pub fn is_outlier(&self) -> bool {
+        matches!(self.kind, Kind::Outlier { .. })
+    }
+
     /// The one exit-status rule: a finding fails the run (status 1) when its severity does
     /// (an error, an alert) and no accepted explanation closes it.
     pub fn fails_run(&self) -> bool {
