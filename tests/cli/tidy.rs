@@ -67,11 +67,10 @@ struct CrateRefs(BTreeSet<String>);
 impl CrateRefs {
     fn use_tree(&mut self, tree: &syn::UseTree, after_crate: bool) {
         match tree {
-            syn::UseTree::Path(p) if !after_crate => {
-                if p.ident == "crate" {
-                    self.use_tree(&p.tree, true);
-                }
+            syn::UseTree::Path(p) if !after_crate && p.ident == "crate" => {
+                self.use_tree(&p.tree, true);
             }
+            syn::UseTree::Path(_) if !after_crate => {}
             syn::UseTree::Path(p) => {
                 self.0.insert(p.ident.to_string());
             }
