@@ -43,6 +43,7 @@ fn slot_index(row: u32, code: u16, ytd: bool, n_codes: usize) -> usize {
 }
 
 impl FactTable {
+    // long-function: builds the fact frame's columns in one pass over the facts; not yet split (issue 10)
     pub fn build(facts: Vec<Fact>, config: &Config) -> PolarsResult<Self> {
         let mut townships: Vec<String> = facts.iter().map(|f| f.township.to_string()).collect();
         townships.sort();

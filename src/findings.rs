@@ -1,12 +1,103 @@
-//! What can be found in a return or a folder, with the rule id and default severity of each.
+//! What can be found in a return or a folder: `Finding` and its `Kind`, with the rule id and default severity of each.
 //!
 //! Kinds carry data only; words for people are made in `render`. No IO here.
 
-use crate::model::{Date, Period, Severity};
+use crate::model::{Column, Date, Location, Period, Review, Severity};
 
 mod catalog;
 
 pub use catalog::{examples, rule_ids};
+
+/// Something found in a return (or in the folder): data, never an `Err`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub rule: String,
+    pub severity: Severity,
+    pub township: Option<String>,
+    pub code: Option<String>,
+    pub column: Option<Column>,
+    pub at: Location,
+    /// The cell's content as typed, where there is one.
+    pub typed: Option<String>,
+    pub kind: Kind,
+    /// The explanation (审核说明) recorded for this finding, and what became of it.
+    pub review: Option<Box<Review>>,
+}
+
+impl Finding {
+    /// A finding of `kind` at `at`, with the kind's rule id and default severity.
+    pub fn new(kind: Kind, at: Location) -> Self {
+        let (rule, severity) = kind.rule();
+        Self {
+            rule: rule.to_string(),
+            severity,
+            township: None,
+            code: None,
+            column: None,
+            at,
+            typed: None,
+            kind,
+            review: None,
+        }
+    }
+
+    /// Whether this is a failed consistency check (sums, parts within wholes, year to date,
+    /// month to month): told by the kind of check, never by its id, which the county numbers.
+    /// A check that could not be evaluated is not a failed one.
+    pub fn is_consistency(&self) -> bool {
+        matches!(
+            self.kind,
+            Kind::Check { .. }
+                | Kind::YtdBelowMonth { .. }
+                | Kind::JanuaryYtd { .. }
+                | Kind::CarriedForward { .. }
+                | Kind::StockChange { .. }
+        )
+    }
+
+    /// Whether this is an outlier (against the township's history or its peers), by kind.
+    pub fn is_outlier(&self) -> bool {
+        matches!(self.kind, Kind::Outlier { .. })
+    }
+
+    /// The one exit-status rule: a finding fails the run (status 1) when its severity does
+    /// (an error, an alert) and no accepted explanation closes it.
+    pub fn fails_run(&self) -> bool {
+        self.severity.fails_run() && self.review.as_ref().is_none_or(|r| r.state.is_open())
+    }
+
+    /// The rule id and severity of a configured check, instead of the kind's defaults.
+    pub fn with_rule(mut self, rule: &str, severity: Severity) -> Self {
+        self.rule = rule.to_string();
+        self.severity = severity;
+        self
+    }
+
+    pub fn with_at(mut self, at: Location) -> Self {
+        self.at = at;
+        self
+    }
+
+    pub fn with_township(mut self, township: Option<String>) -> Self {
+        self.township = township;
+        self
+    }
+
+    pub fn with_code(mut self, code: Option<String>) -> Self {
+        self.code = code;
+        self
+    }
+
+    pub fn with_column(mut self, column: Option<Column>) -> Self {
+        self.column = column;
+        self
+    }
+
+    pub fn with_typed(mut self, typed: Option<String>) -> Self {
+        self.typed = typed;
+        self
+    }
+}
 
 /// How a value was read differently from a plain number (a note, never silent).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -54,6 +145,61 @@ pub enum Skip {
     OwnOutput,
 }
 
+/// Which cap a file is over, with the cap's value (or what was found): data only, words in
+/// `render`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cap {
+    /// Parts of a zip package (found).
+    Parts(u64),
+    /// One part inflates `ratio`× to `mb` MB.
+    Inflation { ratio: u64, mb: u64 },
+    /// MB of a package uncompressed (found).
+    Uncompressed(u64),
+    /// Sheets or tables (cap).
+    Sheets(u64),
+    /// Cells of one sheet, spans and merges included (cap).
+    Cells(u64),
+    /// MB of a text-format file (cap).
+    TextSize(u64),
+    /// Cells of one row (cap).
+    RowCells(u64),
+    /// Characters of one cell (cap).
+    FieldChars(u64),
+    /// KB of one CSV line (cap).
+    LineKb(u64),
+    /// Elements nested inside each other (cap).
+    Depth(u64),
+    /// Elements of the file (cap).
+    Nodes(u64),
+    /// Attributes of one tag (cap).
+    Attributes(u64),
+    /// Merged regions of one sheet (cap).
+    Merges(u64),
+    /// Milliseconds of reading (cap): the file is too costly.
+    Millis(u64),
+}
+
+/// What a file that is not a spreadsheet turned out to be: data only, words in `render`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotSheet {
+    WordDocument,
+    ZipArchive,
+    Xml,
+    Text,
+    /// An OLE2 (old Office) file without a workbook stream.
+    Ole2WithoutWorkbook,
+    Unknown,
+}
+
+/// What the sheets of one workbook disagree on (F17): data only, words in `render`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Disagreement {
+    /// The reporting periods the sheets give.
+    Periods(Vec<Period>),
+    /// The reporting unit (填报单位) of the sheet used, and another sheet's.
+    Townships { used: String, other: String },
+}
+
 /// Why a file could not be read, in terms people can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unreadable {
@@ -62,25 +208,10 @@ pub enum Unreadable {
     TooLarge(u64),
     /// Over a cap (size, inflation, cells, sheets, time…): a zip bomb, a file too costly to
     /// read, or a file that is not a return.
-    OverCap(crate::read::Cap),
-    NotSpreadsheet(crate::read::NotSheet),
+    OverCap(Cap),
+    NotSpreadsheet(NotSheet),
     Encrypted,
     Damaged(String),
-}
-
-impl From<crate::read::ReadError> for Unreadable {
-    fn from(e: crate::read::ReadError) -> Self {
-        use crate::read::ReadError as E;
-        match e {
-            E::Io(e) => Unreadable::Io(e.to_string()),
-            E::Empty => Unreadable::Empty,
-            E::TooLarge(n) => Unreadable::TooLarge(n),
-            E::OverCap(s) => Unreadable::OverCap(s),
-            E::NotSpreadsheet(s) => Unreadable::NotSpreadsheet(s),
-            E::Encrypted => Unreadable::Encrypted,
-            E::Corrupt(s) => Unreadable::Damaged(s),
-        }
-    }
 }
 
 /// What differs between a superseded copy and the copy that counts, with the cell of each side
@@ -207,7 +338,7 @@ pub enum Kind {
     /// The period was read from the file name only.
     PeriodFromFileName,
     /// The sheets of one workbook give different townships or periods.
-    SheetsDisagree { what: String },
+    SheetsDisagree { what: Disagreement },
     /// The return is for another period than the run's: excluded.
     WrongPeriod { period: Period, run: Period },
     /// Another return of the same township counts instead of this one.

@@ -16,6 +16,8 @@ pub mod ledger;
 pub mod locate;
 pub mod model;
 pub mod normalize;
+pub mod outcome;
+pub mod output;
 pub mod permissions;
 pub mod pipeline;
 pub mod quality;

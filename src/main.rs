@@ -5,6 +5,7 @@ mod commands;
 
 use huizong::render::Lang;
 
+// long-function: copies clap's parsed arguments into each command's Args, field by field; not yet split (issue 10)
 fn main() {
     let cli = match cli::parse() {
         Ok(cli) => cli,

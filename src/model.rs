@@ -1,4 +1,5 @@
-//! Shared vocabulary of the pipeline: cell references, locations, periods, facts and findings.
+//! Shared vocabulary of the pipeline: cell references, locations, periods, facts and severities
+//! (findings and their kinds live in `findings`, which builds on this module; no IO here).
 //!
 //! No IO and no knowledge of any file format or output format lives here; every stage speaks
 //! these types, so a county figure can be traced back to the cells it came from.
@@ -248,22 +249,6 @@ pub struct Fact {
     pub at: Location,
 }
 
-/// Something found in a return (or in the folder): data, never an `Err`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    pub rule: String,
-    pub severity: Severity,
-    pub township: Option<String>,
-    pub code: Option<String>,
-    pub column: Option<Column>,
-    pub at: Location,
-    /// The cell's content as typed, where there is one.
-    pub typed: Option<String>,
-    pub kind: crate::findings::Kind,
-    /// The explanation (审核说明) recorded for this finding, and what became of it.
-    pub review: Option<Box<Review>>,
-}
-
 /// What became of an explanation (审核说明) given for a finding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ReviewState {
@@ -313,54 +298,49 @@ impl ReviewState {
     }
 }
 
-impl Finding {
-    /// A finding of `kind` at `at`, with the kind's rule id and default severity.
-    pub fn new(kind: crate::findings::Kind, at: Location) -> Self {
-        let (rule, severity) = kind.rule();
-        Self {
-            rule: rule.to_string(),
-            severity,
-            township: None,
-            code: None,
-            column: None,
-            at,
-            typed: None,
-            kind,
-            review: None,
-        }
-    }
+/// A township's state in the month on the workspace board, in the order a statistician works through them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum BoardState {
+    /// 未报: no return yet.
+    Missing,
+    /// 有错待改: the latest version has errors.
+    Errors,
+    /// 已打回: sent back, no new version yet.
+    Returned,
+    /// 已重报: a new version after being sent back, clean of errors, not yet decided.
+    Resubmitted,
+    /// 说明待审: warnings without an accepted explanation.
+    ExplanationPending,
+    /// 待通过: clean, waiting for acceptance.
+    Clean,
+    /// 已通过.
+    Accepted,
+}
 
-    /// The rule id and severity of a configured check, instead of the kind's defaults.
-    pub fn with_rule(mut self, rule: &str, severity: Severity) -> Self {
-        self.rule = rule.to_string();
-        self.severity = severity;
-        self
-    }
+/// The board file's header (`报送状态.csv`, `review::board`), written and recognised as it is
+/// (Chinese, the file's own vocabulary): here because the reader also tells huizong's own
+/// files by it (`read::own`).
+pub const BOARD_HEADER: [&str; 13] = [
+    "乡镇",
+    "报告期",
+    "状态",
+    "版本数",
+    "计入版本",
+    "按时报送",
+    "待改错误",
+    "待审警告",
+    "决定",
+    "决定版本",
+    "理由",
+    "决定人",
+    "决定时间",
+];
 
-    pub fn with_at(mut self, at: Location) -> Self {
-        self.at = at;
-        self
-    }
-
-    pub fn with_township(mut self, township: Option<String>) -> Self {
-        self.township = township;
-        self
-    }
-
-    pub fn with_code(mut self, code: Option<String>) -> Self {
-        self.code = code;
-        self
-    }
-
-    pub fn with_column(mut self, column: Option<Column>) -> Self {
-        self.column = column;
-        self
-    }
-
-    pub fn with_typed(mut self, typed: Option<String>) -> Self {
-        self.typed = typed;
-        self
-    }
+/// The file's first bytes: whether they start the board header (after a BOM).
+pub fn is_board_head(head: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(head);
+    text.trim_start_matches('\u{feff}')
+        .starts_with(&BOARD_HEADER.join(","))
 }
 
 #[cfg(test)]

@@ -11,8 +11,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::config::{Config, IndicatorKind};
+use crate::findings::Finding;
 use crate::findings::Kind;
-use crate::model::{Column, Date, Fact, Finding, Location, Period, Severity};
+use crate::model::{Column, Date, Fact, Location, Period, Severity};
 use crate::returns::{self, DateFrom, Return, Status};
 
 /// A part of a whole: `num` of `den`.
@@ -48,8 +49,8 @@ pub enum Timely {
     NoDate,
 }
 
-/// Findings counted by severity (in the order of [`Severity`]), failed consistency checks
-/// (rules R01–R12) and outliers (R15).
+/// Findings counted by severity (in the order of [`Severity`]), failed consistency checks and
+/// outliers (told by the finding's kind, [`Finding::is_consistency`], whatever the ids).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
     pub by_severity: [usize; 5],
@@ -60,10 +61,10 @@ pub struct Counts {
 impl Counts {
     pub fn add(&mut self, f: &Finding) {
         self.by_severity[severity_index(f.severity)] += 1;
-        if is_consistency(&f.rule) {
+        if f.is_consistency() {
             self.consistency += 1;
         }
-        if f.rule == "R15" {
+        if f.is_outlier() {
             self.outliers += 1;
         }
     }
@@ -96,14 +97,6 @@ pub const SEVERITIES: [Severity; 5] = [
 
 fn severity_index(s: Severity) -> usize {
     SEVERITIES.iter().position(|x| *x == s).unwrap_or(4)
-}
-
-/// R01–R12: the form's consistency checks (sums, parts within wholes, year to date, changes).
-pub fn is_consistency(rule: &str) -> bool {
-    rule.strip_prefix('R')
-        .filter(|n| n.len() == 2)
-        .and_then(|n| n.parse::<u32>().ok())
-        .is_some_and(|n| (1..=12).contains(&n))
 }
 
 /// One roster township.
@@ -164,6 +157,7 @@ pub fn required_cells(config: &Config) -> Vec<(&str, Column)> {
 /// returns) and its findings. A required cell is filled when it holds a value, valid (a fact)
 /// or not (R13: typed, but wrong); it is missing when blank (R14), when its indicator was not
 /// found (F04) or its column is absent (F22).
+// long-function: one pass over returns and findings counting each part of data quality; not yet split (issue 10)
 pub fn compute_parts(
     config: &Config,
     period: Period,
@@ -362,13 +356,51 @@ mod tests {
         assert_eq!(Ratio::default().meets(0.75), None);
     }
 
+    /// The default form's R01–R12 are the consistency checks and R15 the outliers; a county
+    /// that numbers its checks J01–J05 gets the same figures, since the kind decides.
     #[test]
-    fn consistency_rules_are_r01_to_r12() {
-        for r in ["R01", "R07", "R10", "R12"] {
-            assert!(is_consistency(r), "{r}");
+    fn consistency_and_outliers_by_kind_not_by_id() {
+        let outlier = crate::findings::examples()
+            .into_iter()
+            .find(|k| matches!(k, Kind::Outlier { .. }))
+            .expect("an outlier example");
+        let check = || Kind::Check {
+            check: 0,
+            values: vec![],
+        };
+        for rule in ["R01", "R07", "J01", "J05"] {
+            let f = finding(check(), Some("甲镇"), Some(rule));
+            assert!(f.is_consistency() && !f.is_outlier(), "{rule}");
         }
-        for r in ["R00", "R13", "R14", "R15", "F01", "N05", "R1", "R123", "X"] {
-            assert!(!is_consistency(r), "{r}");
+        for kind in [
+            Kind::YtdBelowMonth {
+                month: 2.0,
+                ytd: 1.0,
+            },
+            Kind::StockChange {
+                value: 2.0,
+                previous: 1.0,
+                share: 0.2,
+            },
+        ] {
+            assert!(finding(kind, None, None).is_consistency());
+        }
+        for rule in ["R15", "J04"] {
+            let f = finding(outlier.clone(), Some("甲镇"), Some(rule));
+            assert!(f.is_outlier() && !f.is_consistency(), "{rule}");
+        }
+        // R13, R14, F and N findings, and a check that could not be evaluated, are neither.
+        for (kind, rule) in [
+            (Kind::Blank, Some("R01")),
+            (Kind::Invalid(Invalid::Negative), None),
+            (Kind::Missing, None),
+            (
+                Kind::NotEvaluable(crate::findings::NotEvaluable::NoStore),
+                Some("R11"),
+            ),
+        ] {
+            let f = finding(kind, None, rule);
+            assert!(!f.is_consistency() && !f.is_outlier(), "{:?}", f.kind);
         }
     }
 
@@ -385,14 +417,25 @@ mod tests {
         // 甲镇: C01 本月数 blank (R14), D03 本年累计 invalid (R13, typed but wrong: filled).
         let mut all = facts(&c, "甲镇", &[("C01", Column::Month), ("D03", Column::Ytd)]);
         all.extend(facts(&c, "乙乡", &[]));
+        let outlier = crate::findings::examples()
+            .into_iter()
+            .find(|k| matches!(k, Kind::Outlier { .. }))
+            .expect("an outlier example");
         let invalid = finding(Kind::Invalid(Invalid::Negative), Some("甲镇"), None)
             .with_code(Some("D03".into()))
             .with_column(Some(Column::Ytd));
         let findings = vec![
             invalid,
             finding(Kind::Blank, Some("甲镇"), None),
-            finding(Kind::Blank, Some("甲镇"), Some("R01")),
-            finding(Kind::Blank, Some("乙乡"), Some("R15")),
+            finding(
+                Kind::Check {
+                    check: 0,
+                    values: vec![],
+                },
+                Some("甲镇"),
+                Some("R01"),
+            ),
+            finding(outlier, Some("乙乡"), Some("R15")),
             finding(Kind::Missing, Some("丙镇"), None),
             finding(Kind::Skipped(crate::findings::Skip::OwnerFile), None, None),
         ];

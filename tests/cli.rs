@@ -35,6 +35,8 @@ mod rules;
 mod server;
 #[path = "cli/template.rs"]
 mod template;
+#[path = "cli/tidy.rs"]
+mod tidy;
 #[path = "cli/untrusted.rs"]
 mod untrusted;
 #[path = "cli/watch.rs"]

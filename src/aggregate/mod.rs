@@ -44,6 +44,7 @@ pub struct Aggregates {
     pub township_rates: BTreeMap<String, Vec<RateValue>>,
 }
 
+// long-function: one lazy polars plan (sums, rates, county totals) read top to bottom; not yet split (issue 10)
 pub fn aggregate(table: &FactTable, config: &Config, period: Period) -> PolarsResult<Aggregates> {
     let sums = table
         .long
@@ -95,7 +96,7 @@ pub fn aggregate(table: &FactTable, config: &Config, period: Period) -> PolarsRe
         .collect();
     for rate in &config.rates {
         let month = rate_parts(table, config, rate, ValueColumn::Month, period)?;
-        let ytd = if has_flow(config, rate) {
+        let ytd = if rate.has_flow(config) {
             Some(rate_parts(table, config, rate, ValueColumn::Ytd, period)?)
         } else {
             None
@@ -125,14 +126,6 @@ pub fn aggregate(table: &FactTable, config: &Config, period: Period) -> PolarsRe
         totals,
         rates,
         township_rates,
-    })
-}
-
-fn has_flow(config: &Config, rate: &Rate) -> bool {
-    [&rate.numerator, &rate.denominator].iter().any(|c| {
-        config
-            .indicator(c.get_ref())
-            .is_some_and(|i| i.kind == IndicatorKind::Flow)
     })
 }
 
@@ -188,12 +181,16 @@ fn rate_parts(
                 covered += 1;
                 sum_num += n;
                 sum_den += d;
-                per_row.push((d != 0.0).then(|| n / d * rate.scale));
+                per_row.push(rate.value(n, d));
             }
             _ => per_row.push(None),
         }
     }
-    let county = (covered > 0 && sum_den != 0.0).then(|| sum_num / sum_den * rate.scale);
+    let county = if covered > 0 {
+        rate.value(sum_num, sum_den)
+    } else {
+        None
+    };
     Ok(Parts {
         county,
         covered,

@@ -44,7 +44,11 @@ pub fn trend(past: &Past, current: &Aggregates, period: Period, config: &Config)
                             any = true;
                         }
                     }
-                    (any && den != 0.0).then(|| num / den * rate.scale)
+                    if any {
+                        rate.value(num, den)
+                    } else {
+                        None
+                    }
                 })
                 .collect();
             series.push(current.rates.get(i).and_then(|r| r.month));

@@ -6,12 +6,13 @@ use std::sync::Arc;
 
 use polars::prelude::*;
 
-use super::frame::{previous_column, rate_column, rate_has_flow};
+use super::frame::{previous_column, rate_column};
 use crate::config::expr::{Ref, PREVIOUS, RATE};
 use crate::config::{Columns, Config, IndicatorKind, Missing};
 use crate::facts::{wide_name, FactTable};
+use crate::findings::Finding;
 use crate::findings::{Kind, NotEvaluable};
-use crate::model::{Column as ValueColumn, Finding, Location};
+use crate::model::{Column as ValueColumn, Location};
 
 /// The frame's column a reference reads in a column of the form.
 fn column_of(config: &Config, r: &Ref, column: ValueColumn) -> Option<String> {
@@ -19,7 +20,7 @@ fn column_of(config: &Config, r: &Ref, column: ValueColumn) -> Option<String> {
         Ref::Code(c) => Some(wide_name(c, column, config.indicator(c)?.kind)),
         Ref::Previous(c) => Some(previous_column(c, column, config.indicator(c)?.kind)),
         Ref::Rate(i) => {
-            let flow = rate_has_flow(config, config.rates.get(*i)?);
+            let flow = config.rates.get(*i)?.has_flow(config);
             Some(rate_column(
                 *i,
                 if flow { column } else { ValueColumn::Month },
@@ -88,10 +89,7 @@ pub fn evaluate(
         Ref::Code(c) | Ref::Previous(c) => config
             .indicator(c)
             .is_some_and(|i| i.kind == IndicatorKind::Flow),
-        Ref::Rate(i) => config
-            .rates
-            .get(*i)
-            .is_some_and(|r| rate_has_flow(config, r)),
+        Ref::Rate(i) => config.rates.get(*i).is_some_and(|r| r.has_flow(config)),
         Ref::Unknown(_) => false,
     });
     let columns: &[ValueColumn] = match check.columns {

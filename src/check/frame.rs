@@ -5,7 +5,7 @@
 use polars::prelude::*;
 
 use crate::config::expr::{PREVIOUS, RATE};
-use crate::config::{Config, IndicatorKind, Rate};
+use crate::config::{Config, IndicatorKind};
 use crate::facts::{wide_name, FactTable};
 use crate::history::Past;
 use crate::model::{Column as ValueColumn, Period};
@@ -21,15 +21,6 @@ pub fn rate_column(index: usize, column: ValueColumn) -> String {
 /// The frame's column for last month's value of an indicator.
 pub fn previous_column(code: &str, column: ValueColumn, kind: IndicatorKind) -> String {
     format!("{}{PREVIOUS}", wide_name(code, column, kind))
-}
-
-/// Whether a rate has a flow among its parts (and so a 本年累计 of its own).
-pub fn rate_has_flow(config: &Config, rate: &Rate) -> bool {
-    [&rate.numerator, &rate.denominator].iter().any(|c| {
-        config
-            .indicator(c.get_ref())
-            .is_some_and(|i| i.kind == IndicatorKind::Flow)
-    })
 }
 
 pub fn build(
@@ -82,6 +73,7 @@ pub fn build(
             };
             let days = rate.days(period, column);
             let den = part(rate.denominator.get_ref()) * lit(days);
+            // Rate::value as an expression: the same formula, cell by cell.
             let value = when(den.clone().neq(lit(0.0)))
                 .then(part(rate.numerator.get_ref()) / den * lit(rate.scale))
                 .otherwise(lit(NULL).cast(DataType::Float64));

@@ -5,9 +5,10 @@
 
 use crate::config::{Builtin, Check, Config, IndicatorKind};
 use crate::facts::FactTable;
+use crate::findings::Finding;
 use crate::findings::{Kind, NotEvaluable};
 use crate::history::{Figures, Past};
-use crate::model::{Column, Finding, Location, Period, Severity};
+use crate::model::{Column, Location, Period, Severity};
 
 /// A rule's finding for the whole run (no township, no cell).
 pub fn not_evaluable(check: &Check, why: NotEvaluable) -> Finding {

@@ -15,9 +15,10 @@ pub use outliers::{funnel_of, median, peer_model, peer_rows, Funnel, Model, Robu
 
 use crate::config::{Check, Config};
 use crate::facts::FactTable;
+use crate::findings::Finding;
 use crate::findings::Kind;
 use crate::history::Past;
-use crate::model::{Column, Finding, Location, Period};
+use crate::model::{Column, Location, Period};
 
 /// A check's finding at the cell a township's value of an indicator was read from.
 fn at_cell(

@@ -3,8 +3,9 @@
 
 use crate::config::{Builtin, Config, IndicatorKind};
 use crate::facts::FactTable;
+use crate::findings::Finding;
 use crate::findings::Kind;
-use crate::model::{Column, Finding, Period};
+use crate::model::{Column, Period};
 
 pub fn evaluate(table: &FactTable, config: &Config, period: Period, out: &mut Vec<Finding>) {
     let Some(check) = config.builtin_check(Builtin::YtdConsistent) else {

@@ -58,16 +58,13 @@ pub fn check(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let outcome = pipeline::run_files(&files, &config, &context)?;
     // Townships that did not send these files are not this check's business; a file that is
     // not a return (a feedback workbook, a document) is said even where a run only notes it.
-    let shown: Vec<&huizong::model::Finding> = outcome
+    let shown: Vec<&huizong::findings::Finding> = outcome
         .findings
         .iter()
         .filter(|f| !matches!(f.kind, Kind::Missing))
         .filter(|f| f.severity != Severity::Note || not_a_return(&f.kind))
         .collect();
-    let failing = shown.iter().any(|f| {
-        not_a_return(&f.kind)
-            || (f.severity.fails_run() && f.review.as_ref().is_none_or(|r| r.state.is_open()))
-    });
+    let failing = shown.iter().any(|f| not_a_return(&f.kind) || f.fails_run());
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     let how = render::terminal::Listing {

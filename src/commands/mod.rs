@@ -124,11 +124,11 @@ pub fn load_explanations(
 
 /// Whether the outcome makes the run exit with status 1: an error, or an alert nobody has
 /// accepted an explanation for.
-pub fn fails(outcome: &huizong::pipeline::RunOutcome) -> bool {
+pub fn fails(outcome: &huizong::outcome::RunOutcome) -> bool {
     outcome
         .findings
         .iter()
-        .any(|f| f.severity.fails_run() && f.review.as_ref().is_none_or(|r| r.state.is_open()))
+        .any(huizong::findings::Finding::fails_run)
 }
 
 /// `huizong explain RULE`: what a rule checks and why (the built-in form without `--config`).

@@ -26,6 +26,7 @@ pub struct Args {
     pub all: bool,
 }
 
+// long-function: the run command's steps in order (config, read, check, write, print); not yet split (issue 10)
 pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let lang = args.lang;
     let config = super::find_config(args.config.clone(), &args.folder, lang)?;
@@ -110,7 +111,7 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     if !args.quiet {
-        let shown: Vec<&huizong::model::Finding> = outcome
+        let shown: Vec<&huizong::findings::Finding> = outcome
             .findings
             .iter()
             .filter(|f| f.severity != Severity::Note)
@@ -240,7 +241,7 @@ fn progress_bar(files: u64, quiet: bool, lang: Lang) -> indicatif::ProgressBar {
 fn write_feedback(
     dir: &std::path::Path,
     folder: &std::path::Path,
-    outcome: &pipeline::RunOutcome,
+    outcome: &huizong::outcome::RunOutcome,
     config: &huizong::config::Config,
     lang: Lang,
 ) -> Result<usize, Box<dyn std::error::Error>> {
@@ -284,7 +285,7 @@ fn write_feedback(
 /// beside the returns as `审核说明.csv` (UTF-8 with BOM, so that Excel opens it in Chinese).
 fn write_fill_in(
     out: &std::path::Path,
-    outcome: &pipeline::RunOutcome,
+    outcome: &huizong::outcome::RunOutcome,
     config: &huizong::config::Config,
     lang: Lang,
 ) -> Result<Option<PathBuf>, Box<dyn std::error::Error>> {
@@ -343,7 +344,7 @@ fn write_fill_in(
     Ok(Some(path))
 }
 
-fn exit_status(outcome: &pipeline::RunOutcome) -> i32 {
+fn exit_status(outcome: &huizong::outcome::RunOutcome) -> i32 {
     if super::fails(outcome) {
         EXIT_FINDINGS
     } else {

@@ -152,6 +152,7 @@ fn source_words(
 /// figures an open error was found on (R10, R11, …: the tool said they were wrong, so they are
 /// not carried forward). The report must be the county's and the month before `period`; in
 /// January nothing is carried on.
+// long-function: reads, checks and filters the previous run report in one pass; not yet split (issue 10)
 fn previous_figures(
     path: &Path,
     config: &Config,

@@ -276,7 +276,7 @@ pub fn status(given: Option<&Path>, period: Option<&str>, lang: Lang) -> Res {
         lang.t("已通过", "accepted"),
         board.len()
     );
-    if let Some(text) = render::workspace::chase(&config.county, &period, &board, lang) {
+    if let Some(text) = status::chase(&config.county, &period, &board, lang) {
         println!("\n{}", text.trim_end());
     }
     Ok(EXIT_OK)
@@ -295,6 +295,7 @@ pub struct Decide {
     pub lang: Lang,
 }
 
+// long-function: one command's steps in order (open, decide, record, lay out, print); issue 12's code, left whole
 pub fn decide(d: Decide) -> Res {
     let lang = d.lang;
     let ws = open(d.workspace.as_deref(), lang)?;

@@ -159,6 +159,23 @@ pub struct Rate {
 }
 
 impl Rate {
+    /// The rate from summed parts: Σ numerator / Σ (denominator × days) × scale, None over a
+    /// zero denominator. The one formula aggregate/ (county and townships) and the trend use;
+    /// check/frame.rs writes the same as a polars expression, cell by cell.
+    pub fn value(&self, sum_numerator: f64, sum_scaled_denominator: f64) -> Option<f64> {
+        (sum_scaled_denominator != 0.0).then(|| sum_numerator / sum_scaled_denominator * self.scale)
+    }
+
+    /// Whether a flow is among its parts (and so the rate has a 本年累计 of its own): the one
+    /// rule aggregate/ and check/ both use.
+    pub fn has_flow(&self, config: &Config) -> bool {
+        [&self.numerator, &self.denominator].iter().any(|c| {
+            config
+                .indicator(c.get_ref())
+                .is_some_and(|i| i.kind == IndicatorKind::Flow)
+        })
+    }
+
     /// What the denominator is multiplied by in `column` of `period`: the days of the month, or
     /// since 1 January, for a rate over bed-days; 1 otherwise.
     pub fn days(&self, period: crate::model::Period, column: crate::model::Column) -> f64 {

@@ -145,6 +145,7 @@ impl Ctx<'_> {
     }
 }
 
+// long-function: a list of independent checks on the configuration, read top to bottom; not yet split (issue 10)
 pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(), ConfigError> {
     let user = Ctx { origin, text };
     let builtin = Ctx {

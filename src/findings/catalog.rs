@@ -8,6 +8,7 @@ use crate::model::{Date, Period, Severity};
 /// One kind of each rule id, for the catalogue of rules (`huizong explain`): the rule ids and
 /// default severities a run can emit are read from [`Kind::rule`] itself, so the two never
 /// disagree. Configured checks (`R00` here) take their id from the configuration.
+// long-function: a table: one example of each Kind, one after another
 pub fn examples() -> Vec<Kind> {
     let period = Period {
         year: 2026,
@@ -75,7 +76,12 @@ pub fn examples() -> Vec<Kind> {
         },
         Kind::TownshipFromFileName,
         Kind::PeriodFromFileName,
-        Kind::SheetsDisagree { what: s() },
+        Kind::SheetsDisagree {
+            what: crate::findings::Disagreement::Townships {
+                used: s(),
+                other: s(),
+            },
+        },
         Kind::WrongPeriod {
             period,
             run: period,

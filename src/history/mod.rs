@@ -9,7 +9,6 @@
 //! the caller turns into "not evaluable").
 
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -122,12 +121,12 @@ impl Store {
         ParquetWriter::new(&mut bytes)
             .finish(&mut df)
             .map_err(table)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(|e| self.io(e))?;
-        tmp.write_all(&bytes).map_err(|e| self.io(e))?;
-        tmp.as_file().sync_all().map_err(|e| self.io(e))?;
-        crate::permissions::set_ordinary(tmp.as_file()).map_err(|e| self.io(e))?;
-        tmp.persist(&path).map_err(|e| self.io(e.error))?;
-        Ok(())
+        // The one temp-file-and-rename writer; its error is this store's.
+        crate::output::write_atomically(&path, &bytes).map_err(|e| match e {
+            crate::output::ReportError::Io { source, .. }
+            | crate::output::ReportError::Replace { source, .. } => self.io(source),
+            other => self.io(std::io::Error::other(other.to_string())),
+        })
     }
 
     fn io(&self, source: std::io::Error) -> HistoryError {

@@ -263,6 +263,7 @@ impl Ledger {
 
     /// Adds a version (one transaction: the file, the version, its findings, values and
     /// explainable rows, the event); the same bytes for the same township and period add nothing.
+    // long-function: one SQL transaction, kept in one function so its extent is visible; issue 12's code
     pub fn add_version(&mut self, v: &NewVersion) -> Result<Added, LedgerError> {
         let tx = self
             .conn

@@ -333,6 +333,7 @@ fn reading(
     }
 }
 
+// long-function: one pass over a sheet's rows, state carried from row to row; not yet split (issue 10)
 fn read_rows(
     grid: &SheetGrid,
     header: &Header,

@@ -91,39 +91,7 @@ impl Limits {
     }
 }
 
-/// Which cap a file is over, with the cap's value (or what was found): data only, words in
-/// `render`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cap {
-    /// Parts of a zip package (found).
-    Parts(u64),
-    /// One part inflates `ratio`× to `mb` MB.
-    Inflation { ratio: u64, mb: u64 },
-    /// MB of a package uncompressed (found).
-    Uncompressed(u64),
-    /// Sheets or tables (cap).
-    Sheets(u64),
-    /// Cells of one sheet, spans and merges included (cap).
-    Cells(u64),
-    /// MB of a text-format file (cap).
-    TextSize(u64),
-    /// Cells of one row (cap).
-    RowCells(u64),
-    /// Characters of one cell (cap).
-    FieldChars(u64),
-    /// KB of one CSV line (cap).
-    LineKb(u64),
-    /// Elements nested inside each other (cap).
-    Depth(u64),
-    /// Elements of the file (cap).
-    Nodes(u64),
-    /// Attributes of one tag (cap).
-    Attributes(u64),
-    /// Merged regions of one sheet (cap).
-    Merges(u64),
-    /// Milliseconds of reading (cap): the file is too costly.
-    Millis(u64),
-}
+pub use crate::findings::Cap;
 
 /// What reading one file may still spend: checked by the readers as they go, before they
 /// allocate. Cheap to check; the clock is read only every so many steps.

@@ -244,3 +244,21 @@ fn read_within(
     budget.check_time()?;
     Ok(sheets)
 }
+
+/// A read failure as a finding's vocabulary: the conversion lives here, beside the error,
+/// so that `findings` does not know `read`.
+impl From<ReadError> for crate::findings::Unreadable {
+    fn from(e: ReadError) -> Self {
+        use crate::findings::Unreadable;
+        use ReadError as E;
+        match e {
+            E::Io(e) => Unreadable::Io(e.to_string()),
+            E::Empty => Unreadable::Empty,
+            E::TooLarge(n) => Unreadable::TooLarge(n),
+            E::OverCap(s) => Unreadable::OverCap(s),
+            E::NotSpreadsheet(s) => Unreadable::NotSpreadsheet(s),
+            E::Encrypted => Unreadable::Encrypted,
+            E::Corrupt(s) => Unreadable::Damaged(s),
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! huizong's own outputs, told by content (never by name): the county workbook carries a custom
 //! document property (`OWN_OUTPUT_PROPERTY`, written by report/), the explanations fill-in CSV
-//! starts with its own header, and so does a workspace's board file (`review::board`); the `--json`
+//! starts with its own header, and so does a workspace's board file (`review::board`, header in `model`); the `--json`
 //! run report's first key is `_huizong-output`, whatever its name. A folder that holds both returns and outputs is read as returns
 //! only; a feedback workbook or a blank template is a return form and is not matched here.
 
@@ -34,7 +34,7 @@ pub fn is_own_output(path: &Path) -> bool {
     if is_run_report_head(text) {
         return true;
     }
-    FILL_IN_HEADERS.iter().any(|h| text.starts_with(h)) || crate::review::board::is_board_head(head)
+    FILL_IN_HEADERS.iter().any(|h| text.starts_with(h)) || crate::model::is_board_head(head)
 }
 
 /// The `--json` run report: a JSON object whose first key is the marker (report::json), so any

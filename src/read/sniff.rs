@@ -3,17 +3,7 @@
 use super::ReadError;
 use std::io::Cursor;
 
-/// What a file that is not a spreadsheet turned out to be: data only, words in `render`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NotSheet {
-    WordDocument,
-    ZipArchive,
-    Xml,
-    Text,
-    /// An OLE2 (old Office) file without a workbook stream.
-    Ole2WithoutWorkbook,
-    Unknown,
-}
+pub use crate::findings::NotSheet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -8,8 +8,8 @@ use std::io::ErrorKind;
 use crate::config::ConfigError;
 use crate::discover::DiscoverError;
 use crate::history::HistoryError;
+use crate::output::ReportError;
 use crate::pipeline::RunError;
-use crate::report::ReportError;
 
 use super::Lang;
 

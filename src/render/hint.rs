@@ -2,9 +2,9 @@
 //! where a short hint helps. Words only.
 
 use crate::config::Config;
+use crate::findings::Finding;
 use crate::findings::Kind;
 use crate::locate::format_number;
-use crate::model::Finding;
 
 use super::Lang;
 

@@ -21,9 +21,10 @@ pub use failure::{
 pub use hint::{hint, township_hint};
 
 use crate::config::Config;
-use crate::findings::{Invalid, Kind, ReadHow, Skip};
+use crate::findings::Finding;
+use crate::findings::{Disagreement, Invalid, Kind, ReadHow, Skip};
 use crate::locate::format_number;
-use crate::model::{Column, Finding, Severity};
+use crate::model::{Column, Severity};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -75,6 +76,7 @@ fn fill(template: &str, values: &[(String, f64)]) -> String {
 }
 
 /// The message of a finding, in words.
+// long-function: one match arm per finding Kind: each kind's words in one place, one arm after another
 pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     let n = |v: &f64| format_number(*v);
@@ -351,6 +353,21 @@ pub fn message(f: &Finding, config: &Config, lang: Lang) -> String {
             )
             .to_string(),
         Kind::SheetsDisagree { what } => {
+            let what = match what {
+                Disagreement::Periods(periods) => format!(
+                    "{} {}",
+                    lang.t("报告期", "reporting period"),
+                    periods
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(" / ")
+                ),
+                Disagreement::Townships { used, other } => format!(
+                    "{} {used} / {other}",
+                    lang.t("填报单位", "reporting unit")
+                ),
+            };
             if zh {
                 format!("同一工作簿的工作表不一致：{what}")
             } else {

@@ -1,9 +1,9 @@
 //! Words for the findings of the rules that look beyond one return: R11 and R12 (last month),
 //! R15 (outliers), rules that could not be evaluated, and sentinel values. Words only.
 
+use crate::findings::Finding;
 use crate::findings::{Kind, NotEvaluable, OutlierMethod, PeerModel};
 use crate::locate::format_number;
-use crate::model::Finding;
 
 use super::Lang;
 
@@ -19,6 +19,7 @@ fn z_text(z: f64) -> String {
     }
 }
 
+// long-function: one match arm per month-to-month Kind: each kind's words in one place
 pub fn message(f: &Finding, lang: Lang) -> String {
     let zh = lang == Lang::Zh;
     match &f.kind {
@@ -196,6 +197,7 @@ fn about(v: f64) -> String {
 
 /// R15 in words: the value, what was expected, the limits, the method and how unusual.
 #[allow(clippy::too_many_arguments)] // one finding's fields, named rather than bundled
+                                     // long-function: one sentence per outlier method (zh and en side by side), read top to bottom
 fn outlier(
     value: f64,
     expected: f64,

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use crate::config::Config;
-use crate::model::{Finding, Severity};
+use crate::findings::Finding;
+use crate::model::Severity;
 
 use super::Lang;
 

@@ -40,6 +40,7 @@ pub enum Refused {
 }
 
 /// (what happened, what to do).
+// long-function: one match arm per refusal: each refusal's words in one place (issue 16's code)
 pub fn refused(r: &Refused, lang: Lang) -> (String, String) {
     let t = |zh: &str, en: &str| lang.t(zh, en).to_string();
     match r {

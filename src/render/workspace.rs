@@ -1,7 +1,16 @@
 //! Words of the workspace: the states of the board and the 催报 message.
 
 use super::Lang;
-use crate::workspace::status::{Row, State};
+use crate::model::BoardState as State;
+
+/// One township of the board as the 催报 message needs it (plain data, built by the workspace).
+pub struct Chased<'a> {
+    pub township: &'a str,
+    pub state: State,
+    pub returned_because: Option<&'a str>,
+    /// The rule and cell of each open error.
+    pub errors: Vec<(&'a str, &'a str)>,
+}
 
 /// A state as the board shows it.
 pub fn state(s: State, lang: Lang) -> &'static str {
@@ -18,8 +27,8 @@ pub fn state(s: State, lang: Lang) -> &'static str {
 
 /// The 催报 message: townships missing, sent back or with errors, with what is wrong, as plain
 /// text to paste into a message. `None` when nobody needs chasing.
-pub fn chase(county: &str, period: &str, board: &[Row], lang: Lang) -> Option<String> {
-    let chased: Vec<&Row> = board
+pub fn chase(county: &str, period: &str, board: &[Chased], lang: Lang) -> Option<String> {
+    let chased: Vec<&Chased> = board
         .iter()
         .filter(|r| matches!(r.state, State::Missing | State::Returned | State::Errors))
         .collect();
@@ -43,15 +52,14 @@ pub fn chase(county: &str, period: &str, board: &[Row], lang: Lang) -> Option<St
                     "已打回，请更正后重报。原因：",
                     "sent back, correct and resend. Reason: "
                 ),
-                r.returned_because.as_deref().unwrap_or("-")
+                r.returned_because.unwrap_or("-")
             ),
             _ => format!(
                 "{}{}",
                 lang.t("报表有错误，请更正后重报：", "errors to correct: "),
-                r.open
+                r.errors
                     .iter()
-                    .filter(|f| f.severity == "error")
-                    .map(|f| format!("{} {}", f.rule, f.cell))
+                    .map(|(rule, cell)| format!("{rule} {cell}"))
                     .collect::<Vec<_>>()
                     .join(lang.t("；", "; "))
             ),

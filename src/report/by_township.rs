@@ -16,7 +16,7 @@ use super::xlsx::{
 };
 use crate::config::{Config, IndicatorKind};
 use crate::model::{Column, Severity};
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::{self, Lang};
 
 /// Up to this many townships, indicators are rows and townships columns (see the module doc).
@@ -89,6 +89,7 @@ fn rate_name(r: &crate::config::Rate, lang: Lang) -> String {
 
 /// Indicator rows (本月数, then 本年累计 for flows), then rate rows; a column per township, then
 /// the county's total. Print titles: the header row and the four naming columns.
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 fn indicators_as_rows(
     ws: &mut Worksheet,
     out: &RunOutcome,
@@ -202,6 +203,7 @@ fn indicators_as_rows(
 
 /// A row per township: a column per indicator and column, then the rates. Print titles: the
 /// header row and the township column.
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 fn townships_as_rows(
     ws: &mut Worksheet,
     out: &RunOutcome,

@@ -7,9 +7,10 @@ use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
 use super::xlsx::{county_title, Styles};
 use crate::config::Config;
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::Lang;
 
+// long-function: one chart after another on one sheet, each a few builder calls
 pub(super) fn charts(
     ws: &mut Worksheet,
     out: &RunOutcome,

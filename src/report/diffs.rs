@@ -9,7 +9,7 @@ use super::Links;
 use crate::config::Config;
 use crate::findings::{Diff, Kind};
 use crate::model::Location;
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::{self, Lang};
 
 /// One row of the sheet: the township, the superseded file, the winning file and the diff.
@@ -31,6 +31,7 @@ pub(super) fn corrections_of(out: &RunOutcome) -> Vec<(&str, &str, &str, &Diff)>
         .collect()
 }
 
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 pub(super) fn corrections(
     ws: &mut Worksheet,
     out: &RunOutcome,

@@ -12,7 +12,8 @@ use rust_xlsxwriter::{
 use super::page::{self, Paper};
 use super::xlsx::{headers, title, Styles, ERROR_FILL, WARNING_FILL};
 use crate::config::Config;
-use crate::model::{CellRef, Finding, Period, Severity};
+use crate::findings::Finding;
+use crate::model::{CellRef, Period, Severity};
 use crate::read::{RawValue, SheetGrid};
 use crate::render::{self, Lang};
 
@@ -32,6 +33,7 @@ pub fn feedback_workbook(
 
 /// The feedback workbook with the county's reason for sending the return back (打回), shown
 /// above the list of findings.
+// long-function: builds one workbook sheet by sheet, top to bottom; not yet split (issue 10)
 pub fn feedback_workbook_with_reason(
     config: &Config,
     township: &str,
@@ -165,6 +167,7 @@ fn reason_line(wb: &mut Workbook, reason: &str, lang: Lang) -> Result<(), XlsxEr
     Ok(())
 }
 
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 fn list_sheet(
     wb: &mut Workbook,
     config: &Config,

@@ -12,7 +12,7 @@ use rust_xlsxwriter::{
 use super::xlsx::Styles;
 use crate::check::{funnel_of, peer_model, peer_rows, Funnel, Model};
 use crate::config::{Builtin, Config};
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::Lang;
 
 /// Points along the denominator at which the limits are drawn.
@@ -23,6 +23,7 @@ const CHART_ROWS: u32 = 27;
 /// Draws the funnels from `row` down, adding a page break before each to `breaks` (the sheet's
 /// one list of breaks, set by the caller); returns the first row below them.
 #[allow(clippy::too_many_arguments)] // the sheet's writing context, as the other sheet writers take it
+                                     // long-function: writes one sheet's funnel blocks and their charts, top to bottom; not yet split (issue 10)
 pub(super) fn funnels(
     ws: &mut Worksheet,
     out: &RunOutcome,

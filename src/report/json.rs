@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use crate::config::Config;
 use crate::findings::{Kind, OutlierMethod};
 use crate::model::Column;
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::quality::{Counts, DataQuality, Ratio, Timely, SEVERITIES};
 use crate::render::{self, Lang};
 use crate::returns::{DateFrom, Status};
@@ -16,6 +16,7 @@ fn num(v: Option<f64>) -> Value {
     v.map_or(Value::Null, |x| json!(x))
 }
 
+// long-function: the run report's JSON object, section after section (issue 15 rewrites it streaming)
 pub fn run_json(out: &RunOutcome, config: &Config, lang: Lang) -> Value {
     let mut totals = Map::new();
     for t in &out.aggregates.totals {

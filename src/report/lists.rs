@@ -8,7 +8,7 @@ use super::xlsx::{county_title, fit_row_height, headers, link_or_text, Styles};
 use super::Links;
 use crate::config::Config;
 use crate::model::{ReviewState, Severity};
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::{self, Lang};
 use crate::returns::{DateFrom, Status};
 
@@ -31,6 +31,7 @@ pub(super) enum List {
 /// the explanation (审核说明) and what became of it. Notes (how a value was read, files
 /// skipped) go to a sheet of their own, so that the list a statistician prints and works
 /// through holds only what needs a decision.
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 pub(super) fn anomalies(
     ws: &mut Worksheet,
     out: &RunOutcome,
@@ -39,8 +40,8 @@ pub(super) fn anomalies(
     s: &Styles,
     (links, list): (Option<&Links>, List),
 ) -> Result<(), XlsxError> {
-    let is_note = |f: &&crate::model::Finding| f.severity == Severity::Note;
-    let listed: Vec<&crate::model::Finding> = out
+    let is_note = |f: &&crate::findings::Finding| f.severity == Severity::Note;
+    let listed: Vec<&crate::findings::Finding> = out
         .findings
         .iter()
         .filter(|f| is_note(f) == (list == List::Notes))
@@ -170,6 +171,7 @@ pub(super) fn anomalies(
     Ok(())
 }
 
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 pub(super) fn returns(
     ws: &mut Worksheet,
     out: &RunOutcome,

@@ -10,7 +10,7 @@ use super::lists::filed_text;
 use super::xlsx::{county_title, headers, Styles, ERROR_FILL, WARNING_FILL};
 use crate::config::Config;
 use crate::model::Severity;
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::quality::{Counts, Ratio, Timely, SEVERITIES};
 use crate::render::{self, Lang};
 use crate::returns::DateFrom;
@@ -71,6 +71,7 @@ fn pct(v: f64) -> String {
 }
 
 /// 数据质量: a row per roster township, one for findings of no township, and the county.
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 pub(super) fn data_quality(
     ws: &mut Worksheet,
     out: &RunOutcome,
@@ -221,6 +222,7 @@ pub(super) fn data_quality(
 }
 
 /// 异常统计: findings by rule × severity (left) and by township × severity (right).
+// long-function: writes two side-by-side tables of one sheet; not yet split (issue 10)
 pub(super) fn finding_counts(
     ws: &mut Worksheet,
     out: &RunOutcome,

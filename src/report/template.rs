@@ -8,7 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use rust_xlsxwriter::utility::row_col_to_cell;
 use rust_xlsxwriter::{
     DataValidation, DataValidationRule, DocProperties, ExcelDateTime, Format, FormatAlign,
     FormatBorder, Formula, Workbook, Worksheet, XlsxError,
@@ -271,7 +270,8 @@ impl Context<'_> {
                     Some(before) => {
                         // Last month's 本年累计 plus this month; the stored result reads back
                         // as a number before Excel recalculates.
-                        let month = row_col_to_cell(row, MONTH);
+                        // A1 names are built in one place: model::CellRef.
+                        let month = crate::model::CellRef::new(row, u32::from(MONTH));
                         let text = match self.period.month {
                             1 => format!("={month}"),
                             _ => format!("={before}+{month}"),

@@ -7,9 +7,10 @@ use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 use super::xlsx::{county_title, headers, Styles};
 use crate::aggregate::Trend;
 use crate::config::Config;
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::Lang;
 
+// long-function: writes one sheet and its chart, top to bottom; not yet split (issue 10)
 pub(super) fn trend(
     ws: &mut Worksheet,
     out: &RunOutcome,

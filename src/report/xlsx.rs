@@ -8,7 +8,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::config::{Config, IndicatorKind};
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::{self, Lang};
 use crate::returns::Status;
 
@@ -262,6 +262,7 @@ pub fn county_workbook(
     wb.save_to_buffer()
 }
 
+// long-function: writes one sheet row by row, top to bottom; not yet split (issue 10)
 fn summary(
     ws: &mut Worksheet,
     out: &RunOutcome,

@@ -1,7 +1,7 @@
 //! One workbook's sheets → the sheets that count for the run's period, and the township,
 //! period and filing date they give (the file name only as a fallback, and checked against).
 
-use crate::findings::Kind;
+use crate::findings::{Disagreement, Kind};
 use crate::locate::township::{Match, Roster};
 use crate::locate::{period, FormSheet};
 use crate::model::{Date, Period};
@@ -28,6 +28,7 @@ pub fn main_period(sheets: &[FormSheet], file: &str) -> Option<Period> {
         .or_else(|| period::period_in(file))
 }
 
+// long-function: ranks sheets, then decides township and period in one pass; not yet split (issue 10)
 pub fn identify(sheets: &[FormSheet], file: &str, run: Period, roster: &Roster) -> Identity {
     let mut notes = Vec::new();
     // Rank sheets: the run's period first, then an unknown period, visible before hidden.
@@ -77,14 +78,7 @@ pub fn identify(sheets: &[FormSheet], file: &str, run: Period, roster: &Roster) 
     if periods.iter().any(|p| Some(*p) != period) {
         notes.push((
             Kind::SheetsDisagree {
-                what: format!(
-                    "报告期 {}",
-                    periods
-                        .iter()
-                        .map(|p| p.to_string())
-                        .collect::<Vec<_>>()
-                        .join(" / ")
-                ),
+                what: Disagreement::Periods(periods.clone()),
             },
             None,
         ));
@@ -143,7 +137,10 @@ pub fn identify(sheets: &[FormSheet], file: &str, run: Period, roster: &Roster) 
         if !others.is_empty() {
             notes.push((
                 Kind::SheetsDisagree {
-                    what: format!("填报单位 {text} / {}", others[0]),
+                    what: Disagreement::Townships {
+                        used: text.to_string(),
+                        other: others[0].to_string(),
+                    },
                 },
                 None,
             ));

@@ -10,8 +10,9 @@ use std::time::SystemTime;
 
 use crate::config::Config;
 use crate::discover::Candidate;
+use crate::findings::Finding;
 use crate::locate::{self, CellReading, FormKeys, FormSheet, SheetNote};
-use crate::model::{Date, Finding, Period};
+use crate::model::{Date, Period};
 use crate::read;
 
 pub use select::{assemble, Assembly};

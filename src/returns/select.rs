@@ -7,9 +7,10 @@ use std::sync::Arc;
 use super::identify::{identify, main_period};
 use super::{Return, Scanned, Status};
 use crate::config::{Builtin, Config, IndicatorKind};
+use crate::findings::Finding;
 use crate::findings::{Diff, Kind, Skip};
 use crate::locate::township::{Match, Roster};
-use crate::model::{Column, Fact, Finding, Location, Period};
+use crate::model::{Column, Fact, Location, Period};
 use crate::normalize::value::Reading;
 
 /// The run once settled.
@@ -107,6 +108,7 @@ pub fn assemble(
     out
 }
 
+// long-function: decides one return's status step by step; not yet split (issue 10)
 fn decide(s: Scanned, run: Option<Period>, roster: &Roster) -> Return {
     let mut r = Return {
         file: s.file.clone(),
@@ -330,6 +332,7 @@ fn values_of(r: &Return, config: &Config) -> BTreeMap<(String, Column), (Option<
 }
 
 /// Facts and cell findings of a counted return.
+// long-function: one pass over a counted return's cells; not yet split (issue 10)
 fn cell_findings(
     r: &Return,
     config: &Config,

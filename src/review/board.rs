@@ -7,22 +7,7 @@
 use std::io::Read;
 use std::path::Path;
 
-/// The file's header, written and recognised as it is (Chinese, the file's own vocabulary).
-pub const BOARD_HEADER: [&str; 13] = [
-    "乡镇",
-    "报告期",
-    "状态",
-    "版本数",
-    "计入版本",
-    "按时报送",
-    "待改错误",
-    "待审警告",
-    "决定",
-    "决定版本",
-    "理由",
-    "决定人",
-    "决定时间",
-];
+pub use crate::model::{is_board_head, BOARD_HEADER};
 
 /// The name a workspace gives the file (any name works: the header decides).
 pub const BOARD_FILE: &str = "报送状态.csv";
@@ -41,13 +26,6 @@ impl BoardLine {
     pub fn state(&self) -> &str {
         &self.cells[2]
     }
-}
-
-/// The file's first bytes: whether they start the board header (after a BOM).
-pub fn is_board_head(head: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(head);
-    text.trim_start_matches('\u{feff}')
-        .starts_with(&BOARD_HEADER.join(","))
 }
 
 /// The board file's lines, or `None` when `path` is not one (by content). A file bigger than

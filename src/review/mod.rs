@@ -13,8 +13,9 @@ mod sheet;
 
 pub use sheet::{from_feedback, from_grid, load, template_rows, LoadError, TEMPLATE_HEADER};
 
+use crate::findings::Finding;
 use crate::findings::Kind;
-use crate::model::{Column, Finding, Period, Review, ReviewState, Severity};
+use crate::model::{Column, Period, Review, ReviewState, Severity};
 
 /// The county's decision on an explanation, as written in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,8 +5,9 @@
 use std::path::Path;
 
 use super::{format_values, parse_values, values_of, Decision, Explanation};
+use crate::findings::Finding;
 use crate::locate::cell_text_at;
-use crate::model::{Column, Finding, Period, ReviewState, Severity};
+use crate::model::{Column, Period, ReviewState, Severity};
 use crate::read::{self, Limits, ReadError, SheetGrid};
 
 /// The header of the county's file, in order (the fill-in file has exactly these columns).

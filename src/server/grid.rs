@@ -124,7 +124,7 @@ pub type Hints = BTreeMap<(String, String), String>;
 const HINTS_KEPT: usize = 10_000;
 
 /// The hints of `findings` (the ledger keeps each finding's line, not the finding whole).
-pub fn hints_from(app: &App, findings: &[crate::model::Finding]) -> Hints {
+pub fn hints_from(app: &App, findings: &[crate::findings::Finding]) -> Hints {
     findings
         .iter()
         .filter_map(|f| {
@@ -143,7 +143,7 @@ pub fn hints_from(app: &App, findings: &[crate::model::Finding]) -> Hints {
 pub fn remember_hints(
     app: &App,
     version_id: i64,
-    findings: &[crate::model::Finding],
+    findings: &[crate::findings::Finding],
 ) -> Arc<Hints> {
     let hints = Arc::new(hints_from(app, findings));
     let mut kept = app.hints.lock().expect("hints lock");

@@ -199,7 +199,7 @@ pub async fn board(
         .iter()
         .filter(|r| r.state == RowState::Accepted)
         .count();
-    let chase = render::workspace::chase(&app.config.county, &period, &rows, app.lang);
+    let chase = status::chase(&app.config.county, &period, &rows, app.lang);
     Ok(page(&BoardPage {
         c: chrome(&app, Some(&s)),
         l: app.lang,

@@ -22,6 +22,7 @@ struct Arrived {
     file: Option<(tempfile::NamedTempFile, String)>,
 }
 
+// long-function: one request's steps in order (auth, read body, ingest, answer); issue 16's code
 pub async fn upload(
     State(app): State<Shared>,
     headers: HeaderMap,

@@ -139,6 +139,7 @@ pub fn watch(
 
 /// As [`watch`], also returning (`Ok`) once `stop` is set (Ctrl-C): never in the middle of a
 /// `take`, so a file is either taken whole or left for the next start.
+// long-function: the event loop with its stop flag, retries and restart scan in one place; not yet split (issue 10)
 pub fn watch_until(
     inbox: &Path,
     opts: Options,

@@ -34,6 +34,7 @@ pub struct Counted {
 
 /// Lays out the versions that count of `board` (a fresh folder each time, built beside and
 /// renamed into place).
+// long-function: builds and renames one folder in one place, so the atomic swap is visible; issue 12's code
 pub fn lay_out(ws: &Workspace, period: &str, board: &[Row]) -> Result<Counted, CountedError> {
     let folder = ws.counted(period);
     let parent = folder.parent().map(|p| p.to_path_buf()).unwrap_or_default();

@@ -15,9 +15,10 @@ use sha2::{Digest, Sha256};
 
 use super::Workspace;
 use crate::config::Config;
+use crate::findings::Finding;
 use crate::findings::Kind;
 use crate::ledger::{Added, FindingRow, Ledger, LedgerError, NewVersion, ValueRow, Version};
-use crate::model::{Finding, Severity};
+use crate::model::Severity;
 use crate::pipeline;
 use crate::render::Lang;
 use crate::report;
@@ -114,6 +115,7 @@ pub fn ingest(
 
 /// As [`ingest`], for an upload by `uploader`'s account: a return whose content names another
 /// township is refused before any version is recorded.
+// long-function: one upload's steps in order (refuse, store, record, feed back); issue 12's code
 pub fn ingest_for(
     ws: &Workspace,
     ledger: &mut Ledger,

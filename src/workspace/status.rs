@@ -6,24 +6,9 @@ use crate::config::Config;
 use crate::ledger::{Decision, DecisionKind, FindingRow, Ledger, LedgerError, Version};
 use crate::model::{Date, Period};
 
-/// A township's state in the month, in the order a statistician works through them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum State {
-    /// 未报: no return yet.
-    Missing,
-    /// 有错待改: the latest version has errors.
-    Errors,
-    /// 已打回: sent back, no new version yet.
-    Returned,
-    /// 已重报: a new version after being sent back, clean of errors, not yet decided.
-    Resubmitted,
-    /// 说明待审: warnings without an accepted explanation.
-    ExplanationPending,
-    /// 待通过: clean, waiting for acceptance.
-    Clean,
-    /// 已通过.
-    Accepted,
-}
+/// A township's state in the month (in the vocabulary, so that render/ names it without
+/// knowing the workspace).
+pub use crate::model::BoardState as State;
 
 /// One township's line of the board.
 #[derive(Debug, Clone)]
@@ -54,6 +39,7 @@ pub fn board(ledger: &Ledger, config: &Config, period: &str) -> Result<Vec<Row>,
     Ok(rows)
 }
 
+// long-function: one township's state decided from its versions and decisions; issue 12's code
 fn row(ledger: &Ledger, config: &Config, township: &str, period: &str) -> Result<Row, LedgerError> {
     let versions = ledger.versions(township, period)?;
     let decisions = ledger.decisions(township, period)?;
@@ -152,4 +138,29 @@ fn parse_date(text: &str) -> Option<Date> {
         month: m as u32,
         day: d as u32,
     })
+}
+
+/// The 催报 message of a board (words in render/): townships missing, sent back or with errors.
+/// `None` when nobody needs chasing.
+pub fn chase(
+    county: &str,
+    period: &str,
+    board: &[Row],
+    lang: crate::render::Lang,
+) -> Option<String> {
+    let chased: Vec<crate::render::workspace::Chased> = board
+        .iter()
+        .map(|r| crate::render::workspace::Chased {
+            township: &r.township,
+            state: r.state,
+            returned_because: r.returned_because.as_deref(),
+            errors: r
+                .open
+                .iter()
+                .filter(|f| f.severity == "error")
+                .map(|f| (f.rule.as_str(), f.cell.as_str()))
+                .collect(),
+        })
+        .collect();
+    crate::render::workspace::chase(county, period, &chased, lang)
 }

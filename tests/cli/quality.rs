@@ -480,3 +480,58 @@ fn run_folder(folder: &Path, config: &Path, out: &Path) -> (std::path::PathBuf, 
         serde_json::from_str(&std::fs::read_to_string(&json_path).expect("json")).expect("parse");
     (out.join(format!("安平县_{MONTH}_汇总.xlsx")), json)
 }
+
+/// Rule identity is the kind of check, not its id (issue 10): a county that numbers its checks
+/// J01–J05 (another form must) gets the same consistency and outlier figures as R01–R05.
+#[test]
+fn data_quality_counts_by_kind_of_check_whatever_the_ids() {
+    let samples = std::fs::read_to_string(root().join("samples/huizong.toml")).expect("config");
+    let mut renamed = samples.clone();
+    for n in 1..=5 {
+        renamed = renamed.replace(&format!("id = \"R0{n}\""), &format!("id = \"J0{n}\""));
+    }
+    assert_ne!(
+        renamed, samples,
+        "the sample configuration numbers its checks R01–R05"
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = dir.path().join("j.toml");
+    std::fs::write(&config, renamed).expect("write config");
+    let json_path = dir.path().join("run.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        .arg("run")
+        .arg(root().join("samples/returns").join(MONTH))
+        .arg("--config")
+        .arg(&config)
+        .arg("--out")
+        .arg(dir.path().join("out"))
+        .arg("--json")
+        .arg(&json_path)
+        .output()
+        .expect("run");
+    assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
+    let j: Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).expect("json")).expect("parse");
+    let figures = |v: &Value| -> Vec<(String, Value, Value)> {
+        v["quality"]["townships"]
+            .as_array()
+            .expect("townships")
+            .iter()
+            .map(|t| {
+                (
+                    t["township"].as_str().unwrap_or("").to_string(),
+                    t["findings"]["consistency"].clone(),
+                    t["findings"]["outliers"].clone(),
+                )
+            })
+            .collect()
+    };
+    let r = run_month(MONTH, &[]);
+    let by_r = figures(&r.json);
+    assert!(
+        by_r.iter()
+            .any(|(_, c, _)| c.as_u64().is_some_and(|c| c > 0)),
+        "the samples fail some consistency check: {by_r:?}"
+    );
+    assert_eq!(figures(&j), by_r);
+}

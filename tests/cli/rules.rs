@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use huizong::config::{Config, IndicatorKind};
+use huizong::findings::Finding;
 use huizong::findings::{Kind, OutlierMethod};
 use huizong::history::{Figures, Store};
-use huizong::model::{Finding, Period};
+use huizong::model::Period;
 use huizong::pipeline::{self, Context};
 
 const TOWNSHIPS: [&str; 10] = [

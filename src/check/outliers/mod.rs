@@ -16,9 +16,10 @@ pub use funnel::{Funnel, Model, Unit};
 
 use crate::config::{Builtin, Check, Config, IndicatorKind, OutlierParams};
 use crate::facts::FactTable;
+use crate::findings::Finding;
 use crate::findings::{Kind, NotEvaluable, OutlierMethod, PeerModel};
 use crate::history::{Figures, Past};
-use crate::model::{Column, Finding};
+use crate::model::Column;
 
 use super::history::not_evaluable;
 
@@ -204,39 +205,53 @@ fn own_history(
             );
             continue;
         }
-        for ((index, ind), season) in config
-            .indicators
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| i.outliers)
-            .zip(&seasons)
-        {
-            let code = ind.code();
-            let Some(x) = table.value(row, code) else {
-                continue;
-            };
-            let Some(mut e) = expectation(table, row, township, ind, recent, p) else {
-                continue;
-            };
-            if let Some(s) = season {
-                e = e.with_season(*s);
-            }
-            let (low, high, z, beyond) = own_history::judge(&e, x, p.level);
-            let j = Judgement {
-                row,
-                value: x,
-                expected: e.expected,
-                limits: (low, high),
-                z,
-                strong: own_history::judge(&e, x, p.strong_level).3,
-                method: OutlierMethod::History {
-                    months: e.months,
-                    trend: e.trend,
-                    season: *season,
-                },
-            };
-            judged.add(Comparison::OwnMonths, index, j, beyond);
+        judge_own_months(table, config, p, (row, township), recent, &seasons, judged);
+    }
+}
+
+/// One township's values against its own months (`seasons`: each outlier indicator's
+/// seasonal factor, in order).
+fn judge_own_months(
+    table: &FactTable,
+    config: &Config,
+    p: &OutlierParams,
+    (row, township): (usize, &str),
+    recent: &[Figures],
+    seasons: &[Option<f64>],
+    judged: &mut Judged,
+) {
+    for ((index, ind), season) in config
+        .indicators
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| i.outliers)
+        .zip(seasons)
+    {
+        let code = ind.code();
+        let Some(x) = table.value(row, code) else {
+            continue;
+        };
+        let Some(mut e) = expectation(table, row, township, ind, recent, p) else {
+            continue;
+        };
+        if let Some(s) = season {
+            e = e.with_season(*s);
         }
+        let (low, high, z, beyond) = own_history::judge(&e, x, p.level);
+        let j = Judgement {
+            row,
+            value: x,
+            expected: e.expected,
+            limits: (low, high),
+            z,
+            strong: own_history::judge(&e, x, p.strong_level).3,
+            method: OutlierMethod::History {
+                months: e.months,
+                trend: e.trend,
+                season: *season,
+            },
+        };
+        judged.add(Comparison::OwnMonths, index, j, beyond);
     }
 }
 
@@ -367,6 +382,7 @@ fn fit(model: PeerModel, units: &[Unit], p: &OutlierParams) -> Option<Funnel> {
     Funnel::fit(units, model, p.dispersion, p.winsorise)
 }
 
+// long-function: the three peer models (population, proportions, counts per) share one loop over townships; not yet split (issue 10)
 fn peers(
     table: &FactTable,
     config: &Config,
