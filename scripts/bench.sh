@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark (issue 6): huizong run against the floor (calamine opening every workbook and
+# Benchmark (issues 6, 15): huizong run (with --json, checks and workbook) against the floor (calamine opening every workbook and
 # visiting every cell, on all cores) on N = 200, 2,000 and 20,000 generated returns, and
 # huizong check on one return. Prints medians of wall time, CPU time and peak memory, and the
 # ratios to the floor measured in the same run.
@@ -41,7 +41,7 @@ for n in "${sizes[@]}"; do
     rm -rf "$dir"; "$bin/examples/bench_corpus" "$n" "$dir" >/dev/null
   fi
   read -r fw fc fp < <(measure "$bin/examples/floor" "$dir/returns")
-  read -r hw hc hp < <(measure "$bin/huizong" run "$dir/returns" --config "$dir/huizong.toml" --out "$dir/out" --quiet)
+  read -r hw hc hp < <(measure "$bin/huizong" run "$dir/returns" --config "$dir/huizong.toml" --out "$dir/out" --json "$dir/out/run.json" --quiet)
   printf "%-8s %-8s %9.3f %9.3f %10.1f %8.2f %8s\n" "$n" floor "$fw" "$fc" "$fp" "$(echo "$fc $fw" | awk '{print ($2>0)?$1/$2:0}')" "1.00"
   printf "%-8s %-8s %9.3f %9.3f %10.1f %8.2f %8.2f\n" "$n" huizong "$hw" "$hc" "$hp" "$(echo "$hc $hw" | awk '{print ($2>0)?$1/$2:0}')" "$(echo "$hw $fw" | awk '{print ($2>0)?$1/$2:0}')"
   if [ -n "${HISTORY:-}" ]; then
