@@ -411,7 +411,7 @@ pub fn decide(d: Decide) -> Res {
         recorded.by
     );
     if d.kind == DecisionKind::Return {
-        feedback_for_return(&ws, &ledger, &config, &latest, &d.text, lang)?;
+        feedback_for_return(&ws, &config, &latest, &d.text, lang)?;
     }
     Ok(EXIT_OK)
 }
@@ -419,45 +419,13 @@ pub fn decide(d: Decide) -> Res {
 /// 打回 writes the feedback workbook again, now carrying the reason.
 fn feedback_for_return(
     ws: &Workspace,
-    ledger: &Ledger,
     config: &Config,
     v: &huizong::ledger::Version,
     reason: &str,
     lang: Lang,
 ) -> Result<(), Box<dyn std::error::Error>> {
-    let stored = ws.state().join(&v.stored);
-    // The findings again from the stored copy: the ledger keeps their lines, the workbook needs
-    // them whole.
-    let findings = huizong::pipeline::run_files(
-        std::slice::from_ref(&stored),
-        config,
-        &huizong::pipeline::Context {
-            period: huizong::model::Period::parse(&v.period),
-            history: Some(huizong::history::Store::new(ws.history())),
-            explanations: Vec::new(),
-        },
-    )?
-    .findings
-    .into_iter()
-    .filter(|f| {
-        f.severity != huizong::model::Severity::Note
-            && !matches!(f.kind, huizong::findings::Kind::Missing)
-    })
-    .collect();
-    let r = NewReturn {
-        version: v.clone(),
-        previous: None,
-        findings,
-        changes: Vec::new(),
-        fixed: Vec::new(),
-        remaining: Vec::new(),
-        new: Vec::new(),
-        feedback: None,
-        accepted_earlier: None,
-    };
-    let _ = ledger; // the decision is already recorded; the workbook is its copy for the township
     let path =
-        huizong::workspace::ingest::write_feedback(ws, config, &r, &stored, Some(reason), lang)?;
+        huizong::workspace::ingest::feedback_again(ws, config, v.clone(), Some(reason), lang)?;
     println!(
         "{}: {}",
         lang.t("退回修改通知已写出", "feedback written"),

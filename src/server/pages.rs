@@ -358,6 +358,17 @@ pub async fn decide(
             text: f.reason.trim().to_string(),
             by: s.user.clone(),
         })?;
+        if kind == DecisionKind::Return {
+            // The township's feedback workbook carries the reason, as `huizong return` writes it.
+            crate::workspace::ingest::feedback_again(
+                &a.ws,
+                &a.config,
+                latest.clone(),
+                Some(f.reason.trim()),
+                l,
+            )
+            .map_err(|e| Refusal::Internal(e.to_string()))?;
+        }
         Ok(())
     })
     .await?;

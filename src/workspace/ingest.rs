@@ -362,24 +362,37 @@ pub fn restore_missing_feedback(
                 if !has_errors || present {
                     continue;
                 }
-                let stored = ws.state().join(&v.stored);
-                let findings = version_findings(ws, config, &stored)?;
-                let r = NewReturn {
-                    version: v,
-                    previous: None,
-                    findings,
-                    changes: Vec::new(),
-                    fixed: Vec::new(),
-                    remaining: Vec::new(),
-                    new: Vec::new(),
-                    feedback: None,
-                    accepted_earlier: None,
-                };
-                written.push(write_feedback(ws, config, &r, &stored, None, lang)?);
+                written.push(feedback_again(ws, config, v, None, lang)?);
             }
         }
     }
     Ok(written)
+}
+
+/// A version's feedback workbook written again from its stored copy, carrying `reason` when
+/// the return is sent back (打回): the CLI's `huizong return` and the page's 打回 both call this,
+/// so the township reads why, wherever the statistician decided.
+pub fn feedback_again(
+    ws: &Workspace,
+    config: &Config,
+    v: Version,
+    reason: Option<&str>,
+    lang: Lang,
+) -> Result<PathBuf, IngestError> {
+    let stored = ws.state().join(&v.stored);
+    let findings = version_findings(ws, config, &stored)?;
+    let r = NewReturn {
+        version: v,
+        previous: None,
+        findings,
+        changes: Vec::new(),
+        fixed: Vec::new(),
+        remaining: Vec::new(),
+        new: Vec::new(),
+        feedback: None,
+        accepted_earlier: None,
+    };
+    write_feedback(ws, config, &r, &stored, reason, lang)
 }
 
 /// A stored version's findings as `ingest` keeps them.

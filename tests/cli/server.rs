@@ -528,6 +528,18 @@ fn the_board_hears_an_upload_a_return_is_seen_and_version_2_follows() {
             && !page.contains("<script>错"),
         "{page}"
     );
+    // The township's feedback workbook is written again with the reason, as `huizong return` does.
+    let feedback =
+        s.ws.join("输出/退回修改通知/青石镇_2026-10_第1版_退回修改通知.xlsx");
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&feedback).expect("feedback workbook");
+    let said = calamine::Reader::worksheets(&mut wb)
+        .iter()
+        .any(|(_, range)| {
+            range
+                .used_cells()
+                .any(|(_, _, c)| c.to_string() == "退回原因：填报日期<script>错了")
+        });
+    assert!(said, "{} does not carry the reason", feedback.display());
     // The resubmission is version 2, with what changed.
     let r = s.upload(
         &t,
