@@ -97,6 +97,10 @@ pub enum Command {
         /// 上月的运行报告 (huizong run --json)，本年累计由此接续 / last month's run report
         #[arg(long, value_name = "FILE")]
         previous: Option<PathBuf>,
+        /// 工作区：不给 --previous 时本年累计承自其台账中上月计入的版本（默认从当前文件夹向上查找）/
+        /// the workspace whose ledger gives last month's figures when --previous is not given
+        #[arg(long, value_name = "DIR")]
+        workspace: Option<PathBuf>,
         /// 语言 / language of the messages
         #[arg(long, value_enum, default_value_t = LangArg::Zh)]
         lang: LangArg,

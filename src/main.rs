@@ -97,6 +97,7 @@ fn main() {
             out,
             config,
             previous,
+            workspace,
             lang,
         } => {
             let lang = lang_of(lang);
@@ -106,6 +107,7 @@ fn main() {
                 out,
                 config,
                 previous,
+                workspace,
                 lang,
             };
             (lang, commands::template::template(args))

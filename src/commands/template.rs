@@ -11,6 +11,7 @@ use huizong::config::{Config, Township};
 use huizong::model::Period;
 use huizong::render::{Failure, Lang};
 use huizong::report;
+use huizong::workspace::carried::{carried, Carried};
 
 use super::EXIT_OK;
 
@@ -20,31 +21,52 @@ pub struct Args {
     pub out: PathBuf,
     pub config: Option<PathBuf>,
     pub previous: Option<PathBuf>,
+    /// The workspace whose ledger gives last month's figures (else found from here upwards).
+    pub workspace: Option<PathBuf>,
     pub lang: Lang,
+}
+
+/// Where last month's 本年累计 come from.
+enum Source {
+    /// Nothing to carry: January, or neither a run report nor a workspace.
+    None,
+    /// Last month's run report (`--previous`).
+    Report(PathBuf, Previous),
+    /// The workspace's ledger: last month's version that counts, township by township.
+    Ledger(Period, BTreeMap<String, Carried>),
 }
 
 pub fn template(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let lang = args.lang;
-    let config = super::find_config(args.config, Path::new("."), lang)?;
     let period = super::parse_period(Some(&args.period), lang)?
         .ok_or_else(|| super::period_failure(&args.period, lang))?;
+    let (config, source) = source_of(&args, period)?;
     let chosen = pick(&config, &args.townships, lang)?;
-    let previous = match &args.previous {
-        Some(p) => previous_figures(p, &config, period, lang)?,
-        None => Previous::default(),
-    };
     let stdout = std::io::stdout();
     let mut o = stdout.lock();
     for t in chosen {
-        let carried = previous.figures.get(t.name());
-        let withheld = previous.withheld.get(t.name());
-        let source = args
-            .previous
-            .as_deref()
-            .filter(|_| period.month != 1)
-            .map(|p| source_words(p, &config, period, withheld, lang));
-        let bytes =
-            report::template_workbook_noted(&config, t, period, carried, source.as_deref())?;
+        let (carried, words) = match &source {
+            Source::None => (None, None),
+            Source::Report(path, previous) => {
+                let carried = previous.figures.get(t.name());
+                let withheld = previous.withheld.get(t.name());
+                let words = match carried {
+                    Some(_) => source_words(path, &config, period, withheld, lang),
+                    None => lang
+                        .t(
+                            "上月报告中无此乡镇，本年累计须手填",
+                            "not in last month's report: year to date typed in by hand",
+                        )
+                        .to_string(),
+                };
+                (carried, Some(words))
+            }
+            Source::Ledger(before, all) => {
+                let c = all.get(t.name());
+                (c.map(|c| &c.figures), Some(ledger_words(*before, c, lang)))
+            }
+        };
+        let bytes = report::template_workbook_noted(&config, t, period, carried, words.as_deref())?;
         let name = report::safe_file_name(&format!(
             "{}_{period}_{}.xlsx",
             t.name(),
@@ -52,25 +74,100 @@ pub fn template(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         ));
         let path = args.out.join(name);
         report::write_atomically(&path, &bytes)?;
-        let line = match (args.previous.is_some() && period.month != 1, carried) {
-            (true, None) => format!(
-                "{} {}",
-                path.display(),
-                lang.t(
-                    "（上月报告中无此乡镇，本年累计须手填）",
-                    "(not in last month's report: year to date typed in by hand)"
-                )
-            ),
-            _ => match &source {
-                Some(source) => format!("{} ({source})", path.display()),
-                None => path.display().to_string(),
-            },
+        let line = match &words {
+            Some(words) => format!("{} ({words})", path.display()),
+            None => path.display().to_string(),
         };
         if writeln!(o, "{line}").is_err() {
             break; // a closed pipe is not a failure
         }
     }
     Ok(EXIT_OK)
+}
+
+/// The configuration and where 本年累计 come from: `--previous` when given; else the workspace
+/// (`--workspace`, or found from here upwards), whose configuration is used unless `--config`
+/// names another; else nothing. January carries nothing.
+fn source_of(args: &Args, period: Period) -> Result<(Config, Source), Box<dyn std::error::Error>> {
+    let lang = args.lang;
+    let before = Period::new(period.year, period.month - 1).filter(|_| period.month != 1);
+    if let Some(path) = &args.previous {
+        let config = super::find_config(args.config.clone(), Path::new("."), lang)?;
+        let previous = previous_figures(path, &config, period, lang)?;
+        let source = match before {
+            Some(_) => Source::Report(path.clone(), previous),
+            None => Source::None,
+        };
+        return Ok((config, source));
+    }
+    let cwd = std::env::current_dir()?;
+    let found = match &args.workspace {
+        Some(_) => Some(super::workspace::open(args.workspace.as_deref(), lang)?),
+        None => huizong::workspace::find(None, &cwd).ok().inspect(|ws| {
+            eprintln!("{}: {}", lang.t("工作区", "workspace"), ws.root().display());
+        }),
+    };
+    let Some(ws) = found else {
+        let config = super::find_config(args.config.clone(), Path::new("."), lang)?;
+        return Ok((config, Source::None));
+    };
+    let config = match &args.config {
+        Some(p) => Config::load(p)?,
+        None => Config::load(&ws.config())?,
+    };
+    let Some(before) = before else {
+        return Ok((config, Source::None));
+    };
+    let ledger = huizong::ledger::Ledger::open(&ws.ledger())?;
+    let all = carried(&ledger, &config, &before.to_string())?;
+    Ok((config, Source::Ledger(before, all)))
+}
+
+/// Which of last month's versions a township's figures come from, and what was not carried.
+fn ledger_words(before: Period, carried: Option<&Carried>, lang: Lang) -> String {
+    let Some(c) = carried else {
+        return match lang {
+            Lang::Zh => format!("{before} 未收到此乡镇的报表，本年累计须手填"),
+            Lang::En => {
+                format!("no return of {before} from this township: year to date typed in by hand")
+            }
+        };
+    };
+    let mut words = match (lang, c.accepted) {
+        (Lang::Zh, true) => format!("本年累计承自 {before} 第{}版（已通过）", c.version),
+        (Lang::Zh, false) => format!(
+            "本年累计承自 {before} 第{}版（最新版，尚未通过）",
+            c.version
+        ),
+        (Lang::En, true) => format!(
+            "year to date carried from {before} version {} (accepted)",
+            c.version
+        ),
+        (Lang::En, false) => format!(
+            "year to date carried from {before} version {} (the latest, not yet accepted)",
+            c.version
+        ),
+    };
+    words.push_str(&withheld_words(&c.withheld, lang));
+    words
+}
+
+/// `；有错误的不承接，须手填：C05 R10、…`, or nothing when every figure was carried.
+fn withheld_words(withheld: &BTreeMap<String, Vec<String>>, lang: Lang) -> String {
+    if withheld.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = withheld
+        .iter()
+        .map(|(code, rules)| format!("{code} {}", rules.join("/")))
+        .collect();
+    match lang {
+        Lang::Zh => format!("；上月有未改正错误的不承接，须手填：{}", list.join("、")),
+        Lang::En => format!(
+            "; not carried (an error stayed open last month), typed in by hand: {}",
+            list.join(", ")
+        ),
+    }
 }
 
 /// The townships asked for, in roster order; all of them when none is named.
@@ -132,18 +229,8 @@ fn source_words(
             config.county
         ),
     };
-    if let Some(w) = withheld.filter(|w| !w.is_empty()) {
-        let list: Vec<String> = w
-            .iter()
-            .map(|(code, rules)| format!("{code} {}", rules.join("/")))
-            .collect();
-        words.push_str(&match lang {
-            Lang::Zh => format!("；上月有未改正错误的不承接，须手填：{}", list.join("、")),
-            Lang::En => format!(
-                "; not carried (an error stayed open last month), typed in by hand: {}",
-                list.join(", ")
-            ),
-        });
+    if let Some(w) = withheld {
+        words.push_str(&withheld_words(w, lang));
     }
     words
 }

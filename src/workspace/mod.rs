@@ -14,6 +14,7 @@
 //! versions that count for a run (`counted.rs`). It writes no SQL (the ledger does) and no
 //! spreadsheets (report/ does); words for people are the commands' business.
 
+pub mod carried;
 pub mod counted;
 pub mod ingest;
 pub mod status;

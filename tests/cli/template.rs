@@ -416,3 +416,168 @@ fn a_figure_with_an_open_error_is_not_carried_forward() {
         "{note}"
     );
 }
+
+/// In a workspace the template carries 本年累计 from the ledger: last month's version that counts
+/// (the accepted one, else the latest), never a figure an error was found on in it, and it says
+/// which version it used; a township with no return last month types them in. The samples'
+/// October goes in through the inbox; one township whose injected findings are all warnings is
+/// accepted. Which townships, codes and figures: the generator's (samples/expected.json).
+#[test]
+fn in_a_workspace_the_template_carries_the_ledgers_counted_version() {
+    let exp = super::expected();
+    let oct = &exp["months"]["2026-10"];
+    let config = huizong::config::Config::load(&root().join("samples/huizong.toml")).expect("cfg");
+    let severity = |rule: &str| {
+        config
+            .checks
+            .iter()
+            .find(|c| c.id.get_ref() == rule)
+            .map(|c| c.severity)
+    };
+    let counted: Vec<&Value> = oct["returns"]
+        .as_array()
+        .expect("returns")
+        .iter()
+        .filter(|r| r["status"] == "counted")
+        .collect();
+    let rules_of = |r: &Value| -> Vec<String> {
+        r["injected"]
+            .as_array()
+            .expect("injected")
+            .iter()
+            .map(|i| {
+                i.as_str()
+                    .expect("text")
+                    .split(' ')
+                    .next()
+                    .expect("rule")
+                    .to_string()
+            })
+            .collect()
+    };
+    // Accepted: a township with one file whose injected findings are warnings only.
+    let once = |t: &str| {
+        oct["returns"]
+            .as_array()
+            .expect("r")
+            .iter()
+            .filter(|r| r["township"] == t)
+            .count()
+            == 1
+    };
+    let accepted = counted
+        .iter()
+        .find(|r| {
+            once(r["township"].as_str().expect("t"))
+                && rules_of(r)
+                    .iter()
+                    .all(|rule| severity(rule) == Some(huizong::model::Severity::Warning))
+        })
+        .map(|r| r["township"].as_str().expect("township").to_string())
+        .expect("a township with warnings only");
+    // An error on a 本年累计 (R10 and the like), from the findings the generator expects.
+    let flagged = oct["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| {
+            f["column"] == "ytd"
+                && f["secondary"].is_null()
+                && severity(f["rule"].as_str().expect("rule"))
+                    == Some(huizong::model::Severity::Error)
+                && once(f["township"].as_str().expect("t"))
+        })
+        .expect("an error on a 本年累计");
+    let (t_err, code_err, rule_err) = (
+        flagged["township"].as_str().expect("t"),
+        flagged["code"].as_str().expect("code"),
+        flagged["rule"].as_str().expect("rule"),
+    );
+    let missing = oct["missing"][0].as_str().expect("a township missing");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ws = dir.path().join("安平县");
+    let cfg = root().join("samples/huizong.toml");
+    huizong(&["init"], &[&ws, Path::new("--config"), &cfg]);
+    let inbox = ws.join("收件箱");
+    for r in &counted {
+        let name = r["file"].as_str().expect("file");
+        std::fs::copy(
+            root().join("samples/returns/2026-10").join(name),
+            inbox.join(name),
+        )
+        .expect("drop");
+    }
+    huizong(&["watch", "--once", "--workspace"], &[&ws]);
+    let o = huizong(
+        &["accept", &accepted, "--period", "2026-10", "--workspace"],
+        &[&ws],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let made = dir.path().join("made");
+    let o = huizong(
+        &["template", "--period", "2026-11", "--workspace"],
+        &[&ws, Path::new("--out"), &made],
+    );
+    let printed = String::from_utf8_lossy(&o.stdout).to_string();
+    let line = |t: &str| {
+        printed
+            .lines()
+            .find(|l| l.contains(&format!("{t}_2026-11_报表.xlsx")))
+            .unwrap_or_else(|| panic!("{t} not made:\n{printed}"))
+            .to_string()
+    };
+    assert!(
+        line(&accepted).contains("本年累计承自 2026-10 第1版（已通过）"),
+        "{printed}"
+    );
+    let l = line(t_err);
+    assert!(
+        l.contains("本年累计承自 2026-10 第1版（最新版，尚未通过）")
+            && l.contains("上月有未改正错误的不承接")
+            && l.contains(&format!("{code_err} {rule_err}")),
+        "{l}"
+    );
+    assert!(
+        line(missing).contains("2026-10 未收到此乡镇的报表"),
+        "{printed}"
+    );
+
+    // The figures: withheld where the error was, the generator's 本年累计 elsewhere.
+    let bytes = |t: &str| std::fs::read(made.join(format!("{t}_2026-11_报表.xlsx"))).expect("made");
+    assert_eq!(
+        ytd_formula(&bytes(t_err), code_err),
+        None,
+        "{code_err} must be typed in"
+    );
+    let erred = |t: &str, code: &str| {
+        oct["findings"].as_array().expect("f").iter().any(|f| {
+            f["township"] == t
+                && f["code"] == code
+                && severity(f["rule"].as_str().expect("rule"))
+                    == Some(huizong::model::Severity::Error)
+        })
+    };
+    for t in [accepted.as_str(), t_err] {
+        let (code, ytd) = oct["values"][t]
+            .as_object()
+            .expect("values")
+            .iter()
+            .find(|(c, v)| v["ytd"].is_number() && !erred(t, c))
+            .map(|(c, v)| (c.clone(), v["ytd"].as_f64().expect("ytd")))
+            .expect("a clean flow");
+        let formula = ytd_formula(&bytes(t), &code).expect("carried");
+        assert!(
+            formula.starts_with(&format!("{ytd}+E")),
+            "{t} {code}: {formula}"
+        );
+    }
+    assert!(bytes(missing).len() > 0);
+    let note: String = parts(&bytes(&accepted))
+        .iter()
+        .filter(|(n, _)| n.starts_with("xl/comments"))
+        .map(|(_, d)| String::from_utf8_lossy(d).to_string())
+        .collect();
+    assert!(note.contains("第1版（已通过）"), "{note}");
+}
