@@ -537,7 +537,7 @@ fn the_board_hears_an_upload_a_return_is_seen_and_version_2_follows() {
         .any(|(_, range)| {
             range
                 .used_cells()
-                .any(|(_, _, c)| c.to_string() == "退回原因：填报日期<script>错了")
+                .any(|(_, _, c)| *c == "退回原因：填报日期<script>错了")
         });
     assert!(said, "{} does not carry the reason", feedback.display());
     // The resubmission is version 2, with what changed.

@@ -573,7 +573,7 @@ fn in_a_workspace_the_template_carries_the_ledgers_counted_version() {
             "{t} {code}: {formula}"
         );
     }
-    assert!(bytes(missing).len() > 0);
+    assert!(!bytes(missing).is_empty());
     let note: String = parts(&bytes(&accepted))
         .iter()
         .filter(|(n, _)| n.starts_with("xl/comments"))
