@@ -46,7 +46,8 @@ pub enum Command {
         /// 为有问题的乡镇各写一份退回修改通知 / write a feedback workbook for each township with findings
         #[arg(long)]
         feedback: Option<PathBuf>,
-        /// 历史库文件夹（跨月审核用，本月数据存入其中）/ the history store (default: OUT/history)
+        /// 历史库文件夹（跨月审核用，本月数据存入其中；默认：配置文件旁的 历史库，或环境变量
+        /// HUIZONG_HISTORY）/ the history store (default: 历史库 beside the configuration file)
         #[arg(long, value_name = "DIR")]
         history: Option<PathBuf>,
         /// 语言 / language of the outputs and messages
@@ -70,7 +71,8 @@ pub enum Command {
         /// 报告期 YYYY-MM / the period; defaults to the one the return gives
         #[arg(long)]
         period: Option<String>,
-        /// 历史库文件夹 / the history store for the cross-month rules (default: out/history)
+        /// 历史库文件夹（默认：配置文件旁的 历史库）/ the history store for the cross-month rules
+        /// (default: 历史库 beside the configuration file, or HUIZONG_HISTORY)
         #[arg(long, value_name = "DIR")]
         history: Option<PathBuf>,
         /// 语言 / language of the messages
@@ -239,9 +241,10 @@ pub enum HistoryAction {
         /// 往月报表文件夹，每月一个 / the past months' folders, one a month
         #[arg(required = true)]
         folders: Vec<PathBuf>,
-        /// 历史库文件夹 / the history store
-        #[arg(long, value_name = "DIR", default_value = "out/history")]
-        history: PathBuf,
+        /// 历史库文件夹（默认：配置文件旁的 历史库，或环境变量 HUIZONG_HISTORY）/ the history store
+        /// (default: 历史库 beside the configuration file, or HUIZONG_HISTORY)
+        #[arg(long, value_name = "DIR")]
+        history: Option<PathBuf>,
         /// 配置文件 (TOML) / configuration file
         #[arg(long)]
         config: Option<PathBuf>,

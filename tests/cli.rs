@@ -51,6 +51,20 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The binary, with a history store of its own (`HUIZONG_HISTORY`, a fresh folder each call):
+/// without `--history` a one-off run keeps its store beside the configuration file, and most
+/// tests share one (samples/huizong.toml), so months stored by one test would be found by
+/// another's cross-month rules. A test that needs a store across calls gives `--history`.
+pub fn huizong_command() -> Command {
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let store = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("history-{}-{n}", std::process::id()));
+    let mut c = Command::new(env!("CARGO_BIN_EXE_huizong"));
+    c.env("HUIZONG_HISTORY", store);
+    c
+}
+
 fn expected() -> Value {
     let text =
         std::fs::read_to_string(root().join("samples/expected.json")).expect("expected.json");
@@ -68,7 +82,7 @@ struct Run {
 fn run_month(month: &str, extra: &[&str]) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     let json_path = dir.path().join("run.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let out = huizong_command()
         .arg("run")
         .arg(root().join("samples/returns").join(month))
         .arg("--config")
@@ -492,7 +506,7 @@ fn a_bad_configuration_is_exit_2_with_key_and_line() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cfg = dir.path().join("bad.toml");
     std::fs::write(&cfg, "county = \"x\"\n[[townships]]\nname = \"a\"\n[[rates]]\nname = \"r\"\nnumerator = \"Z9\"\ndenominator = \"A01\"\n").expect("write");
-    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let out = huizong_command()
         .args(["run", "samples/returns/2026-10", "--config"])
         .arg(&cfg)
         .arg("--out")
@@ -509,7 +523,7 @@ fn a_bad_configuration_is_exit_2_with_key_and_line() {
             cfg.display()
         )
     );
-    let en = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let en = huizong_command()
         .args(["run", "samples/returns/2026-10", "--lang", "en", "--config"])
         .arg(&cfg)
         .arg("--out")
@@ -755,7 +769,7 @@ fn approximate_matches_and_file_name_disagreements_are_reported() {
 /// `huizong check FILE`: one return's findings at once, a line each with a hint.
 #[test]
 fn check_prints_one_returns_findings_with_hints() {
-    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let out = huizong_command()
         .arg("check")
         .arg(root().join("samples/returns/2026-10/杏林镇10月.xlsx"))
         .arg("--config")
@@ -855,7 +869,7 @@ fn feedback_workbooks_for_exactly_the_townships_with_findings() {
     }
     let run = |extra: &[&str]| {
         let json = dir.path().join("run.json");
-        let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        let out = huizong_command()
             .arg("run")
             .arg(&returns)
             .arg("--config")
@@ -949,13 +963,13 @@ fn feedback_workbooks_for_exactly_the_townships_with_findings() {
 /// `huizong explain RULE` prints what a rule checks and why; an unknown rule is exit 2.
 #[test]
 fn explain_prints_what_a_rule_checks() {
-    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let out = huizong_command()
         .args(["explain", "R01"])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("C01 = C02 + C03"));
-    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let out = huizong_command()
         .args(["explain", "R99"])
         .output()
         .expect("run");

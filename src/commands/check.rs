@@ -16,7 +16,7 @@ pub struct Args {
     pub files: Vec<PathBuf>,
     pub config: Option<PathBuf>,
     pub period: Option<String>,
-    /// The history store for the cross-month rules (default `out/history`).
+    /// The history store for the cross-month rules (default: `历史库` beside the configuration).
     pub history: Option<PathBuf>,
     pub lang: Lang,
     /// Every finding's line, however many.
@@ -39,7 +39,7 @@ pub fn check(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         history: Some(huizong::history::Store::new(
             args.history
                 .clone()
-                .unwrap_or_else(|| PathBuf::from("out").join("history")),
+                .unwrap_or_else(|| super::default_history(args.config.clone(), &near)),
         )),
         explanations: super::load_explanations(&explanations, &config, lang),
     };

@@ -15,7 +15,8 @@ use super::EXIT_OK;
 pub struct Args {
     pub folders: Vec<PathBuf>,
     pub config: Option<PathBuf>,
-    pub history: PathBuf,
+    /// The store; `历史库` beside the configuration when not given.
+    pub history: Option<PathBuf>,
     pub lang: Lang,
 }
 
@@ -23,7 +24,11 @@ pub fn build(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let lang = args.lang;
     let near = args.folders.first().cloned().unwrap_or_default();
     let config = super::find_config(args.config.clone(), &near, lang)?;
-    let store = Store::new(&args.history).with_county(&config.county);
+    let history = args
+        .history
+        .clone()
+        .unwrap_or_else(|| super::default_history(args.config.clone(), &near));
+    let store = Store::new(&history).with_county(&config.county);
     // Each folder's period is the one its returns give; figures do not depend on earlier months,
     // so the folders can be read in any order and are stored oldest first.
     let mut months: Vec<(Period, Figures, usize, PathBuf)> = Vec::new();

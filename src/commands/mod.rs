@@ -25,13 +25,7 @@ pub fn find_config(
     near: &Path,
     lang: Lang,
 ) -> Result<Config, Box<dyn std::error::Error>> {
-    let found = given.or_else(|| {
-        near.ancestors()
-            .take(4)
-            .map(|d| d.join("huizong.toml"))
-            .find(|p| p.is_file())
-    });
-    match found {
+    match config_file(given, near) {
         Some(p) => Ok(Config::load(&p)?),
         None => Err(Failure::new(
             format!(
@@ -58,6 +52,37 @@ pub fn find_config(
         .into()),
     }
 }
+
+/// The configuration file used: the one given, else `huizong.toml` beside or above `near`.
+pub fn config_file(given: Option<PathBuf>, near: &Path) -> Option<PathBuf> {
+    given.or_else(|| {
+        near.ancestors()
+            .take(4)
+            .map(|d| d.join("huizong.toml"))
+            .find(|p| p.is_file())
+    })
+}
+
+/// Where a one-off command keeps the history store when `--history` is not given:
+/// `HUIZONG_HISTORY`, else `历史库` beside the configuration file. The county's configuration
+/// stays put from month to month while output folders change (a new one each month is common),
+/// so next month's run finds this month's figures; the folder travels with the configuration
+/// when it is copied to another PC. A workspace keeps its own (`.huizong/history`).
+pub fn default_history(config: Option<PathBuf>, near: &Path) -> PathBuf {
+    if let Some(dir) = std::env::var_os("HUIZONG_HISTORY").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let beside = config_file(config, near)
+        .and_then(|f| f.parent().map(Path::to_path_buf))
+        .unwrap_or_default();
+    std::path::absolute(&beside)
+        .unwrap_or(beside)
+        .join(HISTORY_FOLDER)
+}
+
+/// The one-off history store's folder name: the same in every language, so that `--lang en`
+/// finds the months a Chinese run stored.
+pub const HISTORY_FOLDER: &str = "历史库";
 
 /// `--period YYYY-MM`.
 pub fn parse_period(

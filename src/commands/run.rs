@@ -18,7 +18,7 @@ pub struct Args {
     pub out: PathBuf,
     pub json: Option<PathBuf>,
     pub feedback: Option<PathBuf>,
-    /// The history store; `<out>/history` when not given.
+    /// The history store; `历史库` beside the configuration when not given.
     pub history: Option<PathBuf>,
     pub lang: Lang,
     pub quiet: bool,
@@ -38,7 +38,7 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     let store = huizong::history::Store::new(
         args.history
             .clone()
-            .unwrap_or_else(|| args.out.join("history")),
+            .unwrap_or_else(|| super::default_history(args.config.clone(), &args.folder)),
     )
     .with_county(&config.county);
     let context = pipeline::Context {

@@ -305,6 +305,10 @@ async fn click(c: &Client, css: &str) {
 /// The CLI's line of a finding, from its rule on (the page shows the cell as a link beside it).
 fn cli_line(file: &str, rule: &str) -> String {
     let out = Command::new(super::server::huizong_bin())
+        .env(
+            "HUIZONG_HISTORY",
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("history-none"),
+        )
         .arg("check")
         .arg("--config")
         .arg(root().join("samples/huizong.toml"))

@@ -6,7 +6,7 @@
 
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, SystemTime};
 
 use super::root;
@@ -27,7 +27,7 @@ impl Moments {
 
 /// Spawns huizong, kills it (SIGKILL) after `after`, returns what it printed.
 fn killed(ws: &Path, args: &[&str], after: Duration) -> String {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let mut child = crate::huizong_command()
         .args(args)
         .arg("--workspace")
         .arg(ws)
@@ -119,7 +119,7 @@ fn kill_nine_loses_nothing_reported() {
     let mut moments = Moments(seed);
     let dir = tempfile::tempdir().expect("tempdir");
     let ws = dir.path().join("ws");
-    let o = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let o = crate::huizong_command()
         .arg("init")
         .arg(&ws)
         .arg("--config")
@@ -152,7 +152,7 @@ fn kill_nine_loses_nothing_reported() {
         printed_all.push_str(&printed);
     }
     // What was killed before it finished is taken by the next start, whole.
-    let o = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let o = crate::huizong_command()
         .args(["watch", "--once", "--workspace"])
         .arg(&ws)
         .output()

@@ -4,13 +4,12 @@
 
 #[cfg(target_os = "linux")]
 use std::path::Path;
-use std::process::Command;
 
 use super::root;
 
 /// Runs huizong in the repository; (status, stdout, stderr).
 fn huizong(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let out = crate::huizong_command()
         .args(args)
         .current_dir(root())
         .output()
@@ -278,6 +277,8 @@ fn outputs_take_the_users_ordinary_permissions() {
         &fb.display().to_string(),
         "--json",
         &json.display().to_string(),
+        "--history",
+        &out.join("history").display().to_string(),
         "--quiet",
     ]);
     assert_eq!(status, 1, "{err}");

@@ -2,14 +2,13 @@
 //! stick: through the binary, on the samples.
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
 use super::{expected, root, run_month, run_months_in_order, MONTHS};
 
 fn huizong(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let out = crate::huizong_command()
         .args(args)
         .output()
         .expect("run huizong");
@@ -437,31 +436,49 @@ fn corrections_typed_into_a_feedback_workbook_are_refused_aloud() {
     );
 }
 
-/// A one-off run with a new output folder: its history store lacks last month, and the run says
-/// so plainly with the store's whole path and the command that fills it; that command, run as
-/// printed, fills it, and the next run says nothing of the kind.
+/// Without `--history`, a one-off run keeps its store in `历史库` beside the configuration file,
+/// not under `--out`: a county that writes each month to a new output folder still finds last
+/// month. A run whose store has no previous month says so plainly with the store's whole path
+/// and the command that fills it; that command, run as printed, fills it, and the next run,
+/// into another output folder, says nothing of the kind.
 #[test]
 fn a_missing_previous_month_is_said_with_the_command_that_fixes_it() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let out = dir.path().join("十月输出");
+    let county = dir.path().join("安平县月报");
+    std::fs::create_dir_all(&county).expect("mkdir");
+    let cfg = county.join("huizong.toml");
+    std::fs::copy(root().join("samples/huizong.toml"), &cfg).expect("config");
+    let c = cfg.display().to_string();
     let october = root().join("samples/returns/2026-10");
-    let c = config();
-    let run = |lang: &str| {
-        huizong(&[
+    // The real default: no HUIZONG_HISTORY (the tests' isolation) for these runs.
+    let plain = |args: &[&str]| {
+        let out = crate::huizong_command()
+            .env_remove("HUIZONG_HISTORY")
+            .args(args)
+            .output()
+            .expect("run huizong");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).to_string()
+                + &String::from_utf8_lossy(&out.stderr),
+        )
+    };
+    let run = |lang: &str, out: &str| {
+        plain(&[
             "run",
             october.to_str().expect("path"),
             "--config",
             &c,
             "--out",
-            out.to_str().expect("path"),
+            county.join(out).to_str().expect("path"),
             "--lang",
             lang,
             "-q",
         ])
     };
-    let (status, zh) = run("zh");
+    let (status, zh) = run("zh", "十月输出");
     assert!(status < 2, "{zh}");
-    let store = std::path::absolute(out.join("history")).expect("absolute");
+    let store = std::path::absolute(county.join("历史库")).expect("absolute");
     let store = store.to_str().expect("path");
     assert!(
         zh.contains(&format!("历史库 {store} 中没有上月（2026-09）的数据")),
@@ -472,7 +489,8 @@ fn a_missing_previous_month_is_said_with_the_command_that_fixes_it() {
         format!("huizong history build <2026-09的报表文件夹> --config {c} --history {store}");
     assert!(zh.contains(&command), "{zh}");
     assert!(zh.contains(&format!("历史库: {store}")), "{zh}");
-    let (_, en) = run("en");
+    assert!(!county.join("十月输出/history").exists());
+    let (_, en) = run("en", "October");
     assert!(
         en.contains(&format!("the history store {store} has no figures for last month (2026-09)"))
             && en.contains(&format!("hint: build last month into the store, then run again: huizong history build <2026-09 returns folder> --config {c} --history {store}")),
@@ -480,7 +498,7 @@ fn a_missing_previous_month_is_said_with_the_command_that_fixes_it() {
     );
     // The command as printed, with the folder filled in.
     let september = root().join("samples/returns/2026-09");
-    let (status, built) = huizong(&[
+    let (status, built) = plain(&[
         "history",
         "build",
         september.to_str().expect("path"),
@@ -490,6 +508,7 @@ fn a_missing_previous_month_is_said_with_the_command_that_fixes_it() {
         store,
     ]);
     assert_eq!(status, 0, "{built}");
-    let (_, again) = run("zh");
+    let (_, again) = run("zh", "十月输出(重跑)");
     assert!(!again.contains("没有上月"), "{again}");
+    assert!(again.contains(&format!("历史库: {store}")), "{again}");
 }

@@ -4,7 +4,6 @@
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
 
@@ -148,7 +147,7 @@ fn english_outputs_have_no_chinese_outside_data() {
     let mut problems: BTreeSet<String> = BTreeSet::new();
     for month in ["2026-08", "2026-09", "2026-10"] {
         let json = dir.path().join(format!("{month}.json"));
-        let run = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        let run = crate::huizong_command()
             .arg("run")
             .arg(root().join("samples/returns").join(month))
             .arg("--config")

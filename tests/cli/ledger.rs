@@ -7,7 +7,7 @@
 //! are clean (`injected` empty in samples/expected.json) and where each injected error sits.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use super::bad_builder::rewrite_zip;
 use super::{expected, root};
@@ -15,7 +15,7 @@ use super::{expected, root};
 const MONTH: &str = "2026-08";
 
 fn huizong(ws: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_huizong"))
+    crate::huizong_command()
         .args(args)
         .arg("--workspace")
         .arg(ws)
@@ -96,7 +96,7 @@ fn one_month_through_the_ledger() {
     }
     let dir = tempfile::tempdir().expect("tempdir");
     let ws = dir.path().join("安平县");
-    let init = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let init = crate::huizong_command()
         .args(["init"])
         .arg(&ws)
         .arg("--config")
@@ -288,7 +288,7 @@ fn one_month_through_the_ledger() {
     let explanations = std::fs::read_to_string(counted.join("审核说明.csv")).expect("csv");
     assert!(explanations.contains(why) && explanations.contains("接受"));
     let other = dir.path().join("one-off");
-    let folder_run = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let folder_run = crate::huizong_command()
         .arg("run")
         .arg(&counted)
         .arg("--config")

@@ -114,7 +114,7 @@ fn the_county_and_feedback_workbooks_print_readably() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     let feedback = dir.path().join("feedback");
-    let status = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let status = crate::huizong_command()
         .arg("run")
         .arg(root().join("samples/returns/2026-10"))
         .arg("--config")

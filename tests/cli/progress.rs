@@ -45,6 +45,8 @@ fn run(folder: &Path, out: &Path, extra: &[&str], tty: bool) -> String {
         config.display().to_string(),
         "--out".into(),
         out.display().to_string(),
+        "--history".into(),
+        out.join("history").display().to_string(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     if tty {

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::Command;
 
 use calamine::{open_workbook_auto, Data, Reader};
 use regex::Regex;
@@ -459,7 +458,7 @@ fn without_a_filing_date_the_file_time_decides_and_is_noted() {
 /// `huizong run` on a folder with a configuration; the workbook's path and the run report.
 fn run_folder(folder: &Path, config: &Path, out: &Path) -> (std::path::PathBuf, Value) {
     let json_path = out.join("run.json");
-    let o = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let o = crate::huizong_command()
         .arg("run")
         .arg(folder)
         .arg("--config")
@@ -498,7 +497,7 @@ fn data_quality_counts_by_kind_of_check_whatever_the_ids() {
     let config = dir.path().join("j.toml");
     std::fs::write(&config, renamed).expect("write config");
     let json_path = dir.path().join("run.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let out = crate::huizong_command()
         .arg("run")
         .arg(root().join("samples/returns").join(MONTH))
         .arg("--config")

@@ -586,7 +586,7 @@ fn the_county_workbook_downloaded_equals_huizong_run() {
     let downloaded = r.bytes().expect("bytes").to_vec();
     let counted = s.ws.join(".huizong/counted").join(MONTH);
     let other = s.ws.parent().expect("up").join("one-off");
-    let o = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let o = crate::huizong_command()
         .arg("run")
         .arg(&counted)
         .arg("--config")

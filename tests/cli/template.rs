@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use calamine::{Data, Reader, Xlsx};
 use regex::Regex;
@@ -65,7 +64,7 @@ const MONTH: &[(&str, f64)] = &[
 const FILED: &str = "2026年12月3日";
 
 fn huizong(args: &[&str], paths: &[&Path]) -> std::process::Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let out = crate::huizong_command()
         .args(args)
         .args(paths)
         .current_dir(root())

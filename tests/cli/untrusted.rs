@@ -2,7 +2,7 @@
 //! an output killed while being written; two runs on one output folder.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use calamine::{open_workbook, Reader, Xlsx};
@@ -78,7 +78,7 @@ fn run_costed(
     config: &Path,
 ) -> (i32, Value, u64, Duration) {
     let json = out.join("run.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let mut child = crate::huizong_command()
         .arg("run")
         .arg(folder)
         .arg("--config")
@@ -415,7 +415,7 @@ fn a_run_killed_while_writing_leaves_the_previous_output_intact() {
     let target = out.join("安平县_2026-10_汇总.xlsx");
     let before = std::fs::read(&target).expect("first output");
     for delay_ms in [0u64, 50, 100, 150, 200, 250, 300, 350, 400, 500, 600, 800] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        let mut child = crate::huizong_command()
             .args(["run", "--quiet", "--config"])
             .arg(root().join("samples/huizong.toml"))
             .arg("--out")
@@ -453,7 +453,7 @@ fn two_runs_on_one_output_folder_cannot_interleave() {
         .open(out.join(".huizong.lock"))
         .expect("lock file");
     lock.try_lock().expect("take the lock");
-    let done = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let done = crate::huizong_command()
         .args(["run", "--config"])
         .arg(root().join("samples/huizong.toml"))
         .arg("--out")
@@ -479,7 +479,7 @@ fn an_output_never_overwrites_an_input() {
     )
     .expect("copy");
     let before = std::fs::read(folder.join("安平县_2026-10_汇总.xlsx")).expect("read");
-    let done = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let done = crate::huizong_command()
         .args(["run", "--config"])
         .arg(root().join("samples/huizong.toml"))
         .arg("--out")

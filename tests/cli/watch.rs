@@ -26,7 +26,7 @@ struct Watch {
 
 impl Watch {
     fn start(ws: &Path, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        let mut child = crate::huizong_command()
             .arg("watch")
             .args(extra)
             .arg("--workspace")
@@ -95,7 +95,7 @@ impl Watch {
 
 fn workspace(dir: &Path) -> PathBuf {
     let ws = dir.join("ws");
-    let o = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let o = crate::huizong_command()
         .arg("init")
         .arg(&ws)
         .arg("--config")
@@ -114,7 +114,7 @@ const LIMIT: Duration = Duration::from_secs(2);
 /// 0.2 s, settle 0.4 s, ticks), whichever is larger.
 fn budget(file: &Path) -> Duration {
     let started = Instant::now();
-    let o = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let o = crate::huizong_command()
         .arg("check")
         .arg(file)
         .arg("--config")
@@ -288,7 +288,7 @@ fn ctrl_c_stops_watch_cleanly() {
     assert_eq!(ledger.integrity_check().expect("check"), "ok");
     assert_eq!(ledger.versions("云溪镇", MONTH).expect("versions").len(), 1);
     drop(ledger);
-    let o = Command::new(env!("CARGO_BIN_EXE_huizong"))
+    let o = crate::huizong_command()
         .args(["watch", "--once", "--workspace"])
         .arg(&ws)
         .output()
@@ -306,7 +306,7 @@ fn missing_feedback_is_written_on_start() {
     let ws = workspace(dir.path());
     std::fs::write(ws.join("收件箱/东岭乡8月.xlsx"), sample("东岭乡8月.xlsx")).expect("drop");
     let once = || {
-        let o = Command::new(env!("CARGO_BIN_EXE_huizong"))
+        let o = crate::huizong_command()
             .args(["watch", "--once", "--workspace"])
             .arg(&ws)
             .output()

@@ -3,12 +3,12 @@
 //! returns (told by content), so two runs in a row both succeed; an empty month is not stored.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use super::root;
 
 fn huizong(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_huizong"))
+    crate::huizong_command()
         .current_dir(cwd)
         .args(args)
         .output()
