@@ -34,13 +34,11 @@ pub fn find_config(
                     "没有配置文件：在这些文件夹中都没有 huizong.toml：",
                     "no configuration: no huizong.toml in"
                 ),
-                near.ancestors()
+                std::path::absolute(near)
+                    .unwrap_or_else(|_| near.to_path_buf())
+                    .ancestors()
                     .take(4)
-                    .map(|d| if d.as_os_str().is_empty() {
-                        ".".to_string()
-                    } else {
-                        d.display().to_string()
-                    })
+                    .map(|d| d.display().to_string())
                     .collect::<Vec<_>>()
                     .join(lang.t("、", ", "))
             ),
@@ -55,6 +53,8 @@ pub fn find_config(
 
 /// The configuration file used: the one given, else `huizong.toml` beside or above `near`.
 pub fn config_file(given: Option<PathBuf>, near: &Path) -> Option<PathBuf> {
+    // `.` has no parent of its own: the folders above are found from its whole path.
+    let near = std::path::absolute(near).unwrap_or_else(|_| near.to_path_buf());
     given.or_else(|| {
         near.ancestors()
             .take(4)
@@ -64,17 +64,22 @@ pub fn config_file(given: Option<PathBuf>, near: &Path) -> Option<PathBuf> {
 }
 
 /// Where a one-off command keeps the history store when `--history` is not given:
-/// `HUIZONG_HISTORY`, else `历史库` beside the configuration file. The county's configuration
+/// `历史库` beside the configuration file, or `HUIZONG_HISTORY` when set. The county's configuration
 /// stays put from month to month while output folders change (a new one each month is common),
 /// so next month's run finds this month's figures; the folder travels with the configuration
-/// when it is copied to another PC. A workspace keeps its own (`.huizong/history`).
+/// when it is copied to another PC. A workspace's configuration means the workspace's store
+/// (`.huizong/history`).
 pub fn default_history(config: Option<PathBuf>, near: &Path) -> PathBuf {
-    if let Some(dir) = std::env::var_os("HUIZONG_HISTORY").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
-    }
     let beside = config_file(config, near)
         .and_then(|f| f.parent().map(Path::to_path_buf))
         .unwrap_or_default();
+    // The workspace's own configuration: its store, which the ledger's runs fill.
+    if let Ok(ws) = huizong::workspace::find(Some(&beside), &beside) {
+        return ws.history();
+    }
+    if let Some(dir) = std::env::var_os("HUIZONG_HISTORY").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
     std::path::absolute(&beside)
         .unwrap_or(beside)
         .join(HISTORY_FOLDER)

@@ -136,9 +136,42 @@ fn a_month_without_returns_is_not_stored_as_zeros() {
             "2026-10",
             "--out",
             "out",
+            "--history",
+            "store",
         ],
     );
     let stdout = String::from_utf8_lossy(&o.stdout);
     assert!(stdout.contains("未存入"), "{stdout}");
-    assert!(!dir.path().join("out/history/2026-10.parquet").exists());
+    assert!(dir.path().join("out").is_dir(), "{stdout}");
+    assert!(!dir.path().join("store/2026-10.parquet").exists());
+}
+
+/// A folder run inside a workspace finds the workspace's configuration above it and keeps the
+/// month in the workspace's own history store, the one its ledger's runs read, not in a second
+/// store beside the configuration.
+#[test]
+fn a_folder_run_inside_a_workspace_keeps_the_workspaces_store() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = root().join("samples/huizong.toml");
+    let o = huizong(
+        dir.path(),
+        &["init", "ws", "--config", config.to_str().expect("utf-8")],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let ws = std::path::absolute(dir.path().join("ws")).expect("absolute");
+    let october = ws.join("收件箱/十月");
+    std::fs::create_dir_all(&october).expect("mkdir");
+    for e in std::fs::read_dir(root().join("samples/returns/2026-10")).expect("samples") {
+        let e = e.expect("entry");
+        std::fs::copy(e.path(), october.join(e.file_name())).expect("copy");
+    }
+    let o = huizong(&october, &["run", ".", "--out", "../../输出/一次性", "-q"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let store = ws.join(".huizong/history");
+    assert!(
+        stdout.contains(&format!("历史库: {}", store.display())),
+        "{stdout}"
+    );
+    assert!(store.join("2026-10.parquet").is_file(), "{stdout}");
+    assert!(!ws.join("历史库").exists());
 }
