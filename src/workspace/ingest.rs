@@ -69,6 +69,23 @@ pub struct NewReturn {
     pub accepted_earlier: Option<i64>,
 }
 
+impl NewReturn {
+    /// A version with its findings, before it is compared with the one before it.
+    fn bare(version: Version, previous: Option<Version>, findings: Vec<Finding>) -> Self {
+        NewReturn {
+            version,
+            previous,
+            findings,
+            changes: Vec::new(),
+            fixed: Vec::new(),
+            remaining: Vec::new(),
+            new: Vec::new(),
+            feedback: None,
+            accepted_earlier: None,
+        }
+    }
+}
+
 /// What became of a file.
 #[derive(Debug, Clone)]
 pub enum Ingested {
@@ -226,17 +243,7 @@ fn compare(
     previous: Option<Version>,
     findings: Vec<Finding>,
 ) -> Result<NewReturn, IngestError> {
-    let mut out = NewReturn {
-        version,
-        previous: previous.clone(),
-        findings,
-        changes: Vec::new(),
-        fixed: Vec::new(),
-        remaining: Vec::new(),
-        new: Vec::new(),
-        feedback: None,
-        accepted_earlier: None,
-    };
+    let mut out = NewReturn::bare(version, previous.clone(), findings);
     let Some(prev) = previous else {
         return Ok(out);
     };
@@ -381,17 +388,7 @@ pub fn feedback_again(
 ) -> Result<PathBuf, IngestError> {
     let stored = ws.state().join(&v.stored);
     let findings = version_findings(ws, config, &stored)?;
-    let r = NewReturn {
-        version: v,
-        previous: None,
-        findings,
-        changes: Vec::new(),
-        fixed: Vec::new(),
-        remaining: Vec::new(),
-        new: Vec::new(),
-        feedback: None,
-        accepted_earlier: None,
-    };
+    let r = NewReturn::bare(v, None, findings);
     write_feedback(ws, config, &r, &stored, reason, lang)
 }
 
