@@ -203,7 +203,7 @@ pub enum Disagreement {
 /// Why a file could not be read, in terms people can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unreadable {
-    Io(String),
+    Io(IoProblem),
     Empty,
     TooLarge(u64),
     /// Over a cap (size, inflation, cells, sheets, time…): a zip bomb, a file too costly to
@@ -211,7 +211,46 @@ pub enum Unreadable {
     OverCap(Cap),
     NotSpreadsheet(NotSheet),
     Encrypted,
-    Damaged(String),
+    Damaged(Damage),
+}
+
+/// Why the system would not give a file's bytes, from the io error's kind: data only, words in
+/// `render`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IoProblem {
+    NotFound,
+    PermissionDenied,
+    /// Another program holds the file (on Windows: open in Excel, os error 32 or 33).
+    InUse,
+    /// A folder, pipe or device, not a file.
+    NotRegularFile,
+    /// Any other failure, with the system's error number when it gave one.
+    Other(Option<i32>),
+}
+
+/// Where a damaged file stopped parsing: data only, words in `render`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DamagedPart {
+    /// The zip package of an `.xlsx` or `.ods`.
+    Zip,
+    /// The OLE2 container of an `.xls`.
+    Ole2,
+    /// The XML of a SpreadsheetML 2003 file or of an `.ods`'s content, at this byte.
+    Xml { at_byte: Option<u64> },
+    /// A CSV file, at this line.
+    Csv { line: Option<u64> },
+    /// The workbook inside the container, as the spreadsheet reader parses it.
+    Workbook,
+    /// The spreadsheet reader itself failed (a panic caught).
+    Reader,
+}
+
+/// A damaged file: where it failed, and the parsing library's own message (English, kept for
+/// the English rendering and debugging; never put inside Chinese words).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Damage {
+    pub part: DamagedPart,
+    pub library_message: String,
 }
 
 /// What differs between a superseded copy and the copy that counts, with the cell of each side

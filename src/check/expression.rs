@@ -7,7 +7,7 @@ use std::sync::Arc;
 use polars::prelude::*;
 
 use super::frame::{previous_column, rate_column};
-use crate::config::expr::{Ref, PREVIOUS, RATE};
+use crate::config::expr::Ref;
 use crate::config::{Columns, Config, IndicatorKind, Missing};
 use crate::facts::{wide_name, FactTable};
 use crate::findings::Finding;
@@ -28,25 +28,6 @@ fn column_of(config: &Config, r: &Ref, column: ValueColumn) -> Option<String> {
         }
         Ref::Unknown(_) => None,
     }
-}
-
-/// The SQL with each placeholder replaced by its frame column.
-fn for_column(sql: &str, config: &Config, refs: &[Ref], column: ValueColumn) -> String {
-    static IDENT: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    let re = IDENT
-        .get_or_init(|| regex::Regex::new(r"\b[A-Za-z_][A-Za-z0-9_]*\b").expect("constant regex"));
-    re.replace_all(sql, |c: &regex::Captures| {
-        let id = &c[0];
-        let r = refs.iter().find(|r| match r {
-            Ref::Code(code) => code == id,
-            Ref::Previous(code) => id.strip_suffix(PREVIOUS) == Some(code.as_str()),
-            Ref::Rate(i) => id.strip_prefix(RATE) == Some(i.to_string().as_str()),
-            Ref::Unknown(_) => false,
-        });
-        r.and_then(|r| column_of(config, r, column))
-            .unwrap_or_else(|| id.to_string())
-    })
-    .into_owned()
 }
 
 /// A reference's label in messages and explanations: the code, `A05@-1`, or the rate's name.
@@ -74,8 +55,13 @@ pub fn evaluate(
     let Some((text, must_hold)) = check.expression() else {
         return;
     };
-    let prepared = config.prepare(text);
-    if !has_previous && prepared.refs.iter().any(|r| matches!(r, Ref::Previous(_))) {
+    let expression = config.expression(text);
+    if !has_previous
+        && expression
+            .refs
+            .iter()
+            .any(|r| matches!(r, Ref::Previous(_)))
+    {
         out.push(
             Finding::new(
                 Kind::NotEvaluable(NotEvaluable::NoPreviousMonth),
@@ -85,7 +71,7 @@ pub fn evaluate(
         );
         return;
     }
-    let has_flow = prepared.refs.iter().any(|r| match r {
+    let has_flow = expression.refs.iter().any(|r| match r {
         Ref::Code(c) | Ref::Previous(c) => config
             .indicator(c)
             .is_some_and(|i| i.kind == IndicatorKind::Flow),
@@ -99,8 +85,9 @@ pub fn evaluate(
         Columns::Both => &[ValueColumn::Month],
     };
     for column in columns {
-        let sql = for_column(&prepared.sql, config, &prepared.refs, *column);
-        let used: Vec<String> = prepared
+        // The one rewrite: each reference as its column of the frame.
+        let sql = expression.render(|r| column_of(config, r, *column));
+        let used: Vec<String> = expression
             .refs
             .iter()
             .filter_map(|r| column_of(config, r, *column))
@@ -120,7 +107,7 @@ pub fn evaluate(
                         frame,
                         config,
                         index,
-                        &prepared.refs,
+                        &expression.refs,
                         *column,
                         row,
                     ));

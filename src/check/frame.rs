@@ -4,11 +4,15 @@
 
 use polars::prelude::*;
 
-use crate::config::expr::{PREVIOUS, RATE};
 use crate::config::{Config, IndicatorKind};
 use crate::facts::{wide_name, FactTable};
 use crate::history::Past;
 use crate::model::{Column as ValueColumn, Period};
+
+/// The suffix of last month's column of a code.
+const PREVIOUS: &str = "__p1";
+/// The prefix of a rate's column.
+const RATE: &str = "rate__";
 
 /// The frame's column for a rate in a column of the form.
 pub fn rate_column(index: usize, column: ValueColumn) -> String {
@@ -35,7 +39,7 @@ pub fn build(
         .checks
         .iter()
         .filter_map(|c| c.expression())
-        .flat_map(|(e, _)| config.prepare(e).refs)
+        .flat_map(|(e, _)| config.expression(e).refs)
         .filter_map(|r| match r {
             crate::config::expr::Ref::Previous(code) => Some(code),
             _ => None,

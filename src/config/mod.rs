@@ -369,14 +369,14 @@ impl Config {
             .map(|c| c.severity)
     }
 
-    /// A check's expression made ready for polars (see [`expr::prepare`]).
-    pub fn prepare(&self, expression: &str) -> expr::Prepared {
+    /// A check's expression read into references and operators (see [`expr::parse`]).
+    pub fn expression(&self, text: &str) -> expr::Expression {
         let rates: Vec<&str> = self
             .rates
             .iter()
             .map(|r| r.name.get_ref().as_str())
             .collect();
-        expr::prepare(expression, &rates, &|c| self.indicator(c).is_some())
+        expr::parse(text, &rates, &|c| self.indicator(c).is_some())
     }
 
     pub fn builtin_check(&self, builtin: Builtin) -> Option<&Check> {

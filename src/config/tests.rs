@@ -96,8 +96,10 @@ message = "{C06} 超过 {C01} 的 105%"
 "#;
     let c = Config::parse(text, "county.toml").expect("full-width accepted");
     let k = c.checks.last().expect("K01");
-    let sql = c.prepare(k.assert.as_ref().expect("assert").get_ref()).sql;
-    assert_eq!(sql, "C06 <= 1.05 * C01");
+    let sql = c
+        .expression(k.assert.as_ref().expect("assert").get_ref())
+        .render(|_| None);
+    assert_eq!(sql, r#""C06" <= 1.05 * "C01""#);
     let odd = text.replace("≤", "≦");
     let e = Config::parse(&odd, "county.toml").expect_err("odd symbol");
     assert!(

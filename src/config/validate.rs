@@ -287,11 +287,11 @@ pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(
                 "fail_if"
             }
         );
-        let prepared = c.prepare(spanned.get_ref());
-        if prepared.refs.is_empty() {
+        let expression = c.expression(spanned.get_ref());
+        if expression.refs.is_empty() {
             return Err(ctx.err(spanned.span(), key, "names no indicator code".into()));
         }
-        for r in &prepared.refs {
+        for r in &expression.refs {
             if let expr::Ref::Unknown(id) = r {
                 return Err(ctx.err(
                     spanned.span(),
@@ -300,24 +300,25 @@ pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(
                 ));
             }
         }
-        // A character polars would take as part of a name (`C06≦C01`) fails only at run time.
-        if let Some(odd) = prepared.sql.chars().find(|ch| !ch.is_ascii()) {
+        // A character the language has no use for (`C06≦C01`) would fail only at run time.
+        if let Some((odd, _)) = expression.stray() {
             return Err(ctx.err(
                 spanned.span(),
                 key,
                 format!("\"{odd}\" is not part of an expression (use < <= = >= > + - * / and, or)"),
             ));
         }
-        if let Err(e) = polars::sql::sql_expr(&prepared.sql) {
+        // The grammar (brackets, operands) is polars' own: each reference by its name here.
+        if let Err(e) = polars::sql::sql_expr(expression.render(|_| None)) {
             return Err(ctx.err(spanned.span(), key, format!("cannot parse expression: {e}")));
         }
-        if let Some(bad) = unknown_placeholder(c, ch, &prepared.refs) {
+        if let Some(bad) = unknown_placeholder(c, ch, &expression.refs) {
             return Err(ctx.err(
                 ch.id.span(),
                 format!("checks[{i}].message"),
                 format!(
                     "placeholder {{{bad}}} names no value of the expression (its values: {})",
-                    placeholders(c, &prepared.refs).join(", ")
+                    placeholders(c, &expression.refs).join(", ")
                 ),
             ));
         }

@@ -16,7 +16,7 @@ fn corrupt(e: impl std::fmt::Display) -> ReadError {
     if lower.contains("password") || lower.contains("encrypt") {
         ReadError::Encrypted
     } else {
-        ReadError::Corrupt(msg)
+        ReadError::damaged(super::DamagedPart::Workbook, msg)
     }
 }
 

@@ -31,7 +31,10 @@ pub fn read_delimited(text: &str, budget: &mut Budget) -> Result<Vec<SheetGrid>,
         match reader.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => break,
-            Err(e) => return Err(ReadError::Corrupt(format!("CSV: {e}"))),
+            Err(e) => {
+                let line = e.position().map(|p| p.line());
+                return Err(ReadError::damaged(super::DamagedPart::Csv { line }, e));
+            }
         }
         if reader.position().byte() - start > limits.max_line_bytes() {
             return Err(ReadError::OverCap(Cap::LineKb(limits.max_line_kb)));

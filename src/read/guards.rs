@@ -4,19 +4,22 @@
 
 use std::io::{Cursor, Read};
 
-use super::{Cap, Limits, ReadError};
+use super::{Cap, DamagedPart, Limits, ReadError};
 
 /// A zip package's declared sizes against the caps (a zip bomb is refused here).
 pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
+        .map_err(|e| ReadError::damaged(DamagedPart::Zip, e))?;
     if archive.len() > 10_000 {
         return Err(ReadError::OverCap(Cap::Parts(archive.len() as u64)));
     }
     let mut total: u64 = 0;
     for i in 0..archive.len() {
         let Ok(entry) = archive.by_index_raw(i) else {
-            return Err(ReadError::Corrupt("zip: unreadable directory entry".into()));
+            return Err(ReadError::damaged(
+                DamagedPart::Zip,
+                "unreadable directory entry",
+            ));
         };
         let (size, packed) = (entry.size(), entry.compressed_size().max(1));
         total = total.saturating_add(size);
@@ -37,7 +40,7 @@ pub fn check_zip(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
 /// record or its cells) would make a dense grid over the cell cap.
 pub fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let mut file = cfb::CompoundFile::open(Cursor::new(bytes))
-        .map_err(|e| ReadError::Corrupt(format!("OLE2: {e}")))?;
+        .map_err(|e| ReadError::damaged(DamagedPart::Ole2, e))?;
     if file.exists("/EncryptionInfo") || file.exists("/EncryptedPackage") {
         return Err(ReadError::Encrypted);
     }
@@ -50,7 +53,7 @@ pub fn check_xls(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let mut stream = Vec::new();
     file.open_stream(name)
         .and_then(|mut s| s.read_to_end(&mut stream))
-        .map_err(|e| ReadError::Corrupt(format!("OLE2: {e}")))?;
+        .map_err(|e| ReadError::damaged(DamagedPart::Ole2, e))?;
     scan_biff(&stream, limits)
 }
 
@@ -175,13 +178,13 @@ fn scan_biff(stream: &[u8], limits: &Limits) -> Result<(), ReadError> {
 pub fn check_ods(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     use quick_xml::events::Event;
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
+        .map_err(|e| ReadError::damaged(DamagedPart::Zip, e))?;
     let mut xml = String::new();
     archive
         .by_name("content.xml")
-        .map_err(|e| ReadError::Corrupt(format!("content.xml: {e}")))?
+        .map_err(|e| ReadError::damaged(DamagedPart::Zip, e))?
         .read_to_string(&mut xml)
-        .map_err(|e| ReadError::Corrupt(format!("content.xml: {e}")))?;
+        .map_err(|e| ReadError::damaged(DamagedPart::Zip, e))?;
     let mut reader = quick_xml::Reader::from_str(&xml);
     let repeat = |e: &quick_xml::events::BytesStart, name: &str| -> u32 {
         e.attributes()
@@ -194,7 +197,12 @@ pub fn check_ods(bytes: &[u8], limits: &Limits) -> Result<(), ReadError> {
     let mut extent = Extent::default();
     loop {
         let (e, empty) = match reader.read_event() {
-            Err(e) => return Err(ReadError::Corrupt(format!("content.xml: {e}"))),
+            Err(e) => {
+                let part = DamagedPart::Xml {
+                    at_byte: Some(reader.buffer_position()),
+                };
+                return Err(ReadError::damaged(part, e));
+            }
             Ok(Event::Eof) => break,
             Ok(Event::Start(e)) => (e, false),
             Ok(Event::Empty(e)) => (e, true),

@@ -18,6 +18,7 @@ mod text_formats;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+pub use crate::findings::{Damage, DamagedPart, IoProblem};
 use crate::model::CellRef;
 pub use limits::{Budget, Cap, Limits};
 pub use own::{is_own_output, OWN_OUTPUT_PROPERTY};
@@ -139,8 +140,8 @@ impl Workbook {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("cannot read the file: {0}")]
-    Io(#[from] std::io::Error),
+    #[error("cannot read the file: {0:?}")]
+    Io(IoProblem),
     #[error("empty file")]
     Empty,
     #[error("file too large ({0} bytes)")]
@@ -151,8 +152,33 @@ pub enum ReadError {
     NotSpreadsheet(NotSheet),
     #[error("the workbook is password protected")]
     Encrypted,
-    #[error("damaged or unsupported workbook: {0}")]
-    Corrupt(String),
+    #[error("damaged or unsupported workbook ({:?}): {}", .0.part, .0.library_message)]
+    Corrupt(Damage),
+}
+
+impl ReadError {
+    /// A damaged file: where it failed and the parsing library's message.
+    pub fn damaged(part: DamagedPart, e: impl std::fmt::Display) -> Self {
+        ReadError::Corrupt(Damage {
+            part,
+            library_message: e.to_string(),
+        })
+    }
+}
+
+/// The system's refusal as data: the io error's kind (and number where the kind says nothing).
+impl From<std::io::Error> for ReadError {
+    fn from(e: std::io::Error) -> Self {
+        use std::io::ErrorKind as K;
+        ReadError::Io(match e.kind() {
+            K::NotFound => IoProblem::NotFound,
+            K::PermissionDenied => IoProblem::PermissionDenied,
+            K::IsADirectory => IoProblem::NotRegularFile,
+            // ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION: Excel has the file open.
+            _ if cfg!(windows) && matches!(e.raw_os_error(), Some(32 | 33)) => IoProblem::InUse,
+            _ => IoProblem::Other(e.raw_os_error()),
+        })
+    }
 }
 
 /// Reads a workbook from a file.
@@ -160,7 +186,7 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
     let meta = std::fs::metadata(path)?;
     // A FIFO or a device would block or never end: only regular files are opened.
     if !meta.is_file() {
-        return Err(ReadError::Io(std::io::Error::other("not a regular file")));
+        return Err(ReadError::Io(IoProblem::NotRegularFile));
     }
     let len = meta.len();
     if len > limits.max_file_bytes() {
@@ -239,7 +265,7 @@ fn read_within(
         _ => cells::read_sheets(bytes, format, budget),
     };
     let sheets = std::panic::catch_unwind(std::panic::AssertUnwindSafe(read))
-        .map_err(|_| ReadError::Corrupt("the reader failed on this file".into()))??;
+        .map_err(|_| ReadError::damaged(DamagedPart::Reader, "the reader panicked"))??;
     // Whatever a reader could not look into (calamine's own work) is judged when it is done.
     budget.check_time()?;
     Ok(sheets)
@@ -252,7 +278,7 @@ impl From<ReadError> for crate::findings::Unreadable {
         use crate::findings::Unreadable;
         use ReadError as E;
         match e {
-            E::Io(e) => Unreadable::Io(e.to_string()),
+            E::Io(e) => Unreadable::Io(e),
             E::Empty => Unreadable::Empty,
             E::TooLarge(n) => Unreadable::TooLarge(n),
             E::OverCap(s) => Unreadable::OverCap(s),

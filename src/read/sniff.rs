@@ -90,7 +90,7 @@ pub fn sniff(bytes: &[u8]) -> Result<Format, ReadError> {
 
 fn zip_format(bytes: &[u8]) -> Result<Format, ReadError> {
     let archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::Corrupt(format!("zip: {e}")))?;
+        .map_err(|e| ReadError::damaged(super::DamagedPart::Zip, e))?;
     let names: Vec<String> = archive
         .file_names()
         .filter_map(Result::ok)

@@ -7,7 +7,7 @@
 use quick_xml::events::{BytesStart, Event};
 
 use super::limits::{Budget, Cap};
-use super::{RawValue, ReadError, SheetGrid, MAX_COLS, MAX_ROWS};
+use super::{DamagedPart, RawValue, ReadError, SheetGrid, MAX_COLS, MAX_ROWS};
 use crate::model::CellRef;
 
 /// The reading position and the cell being read.
@@ -49,9 +49,12 @@ pub fn read_spreadsheetml(text: &str, budget: &mut Budget) -> Result<Vec<SheetGr
     let mut at = Cursor::default();
     loop {
         budget.step()?;
-        let event = reader
-            .read_event()
-            .map_err(|e| ReadError::Corrupt(format!("XML: {e}")))?;
+        let event = reader.read_event().map_err(|e| {
+            let part = DamagedPart::Xml {
+                at_byte: Some(reader.buffer_position()),
+            };
+            ReadError::damaged(part, e)
+        })?;
         match event {
             Event::Eof => break,
             Event::Start(e) => {

@@ -92,6 +92,10 @@ pub fn hint(f: &Finding, config: &Config, lang: Lang) -> Option<String> {
         | Kind::Unreadable(crate::findings::Unreadable::NotSpreadsheet(_)) => lang
             .t("请给出报表文件（.xlsx、.xls、.et、.ods…）", "give a returned workbook (.xlsx, .xls, .et, .ods…)")
             .into(),
+        Kind::Unreadable(u) if super::unreadable::hint(u, lang).is_some() => {
+            // Checked just above: a reason that has no hint of its own falls through.
+            super::unreadable::hint(u, lang).unwrap_or_default().into()
+        }
         Kind::NoFormSheet => lang
             .t("请使用统一下发的报表模板填报", "fill in the form's template")
             .into(),
