@@ -7,7 +7,7 @@ use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::xlsx::{county_title, fit_row_height, headers, Styles};
 use crate::config::Config;
-use crate::pipeline::RunOutcome;
+use crate::outcome::RunOutcome;
 use crate::render::{self, Lang};
 
 pub(super) fn board(
