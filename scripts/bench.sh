@@ -8,6 +8,7 @@
 # ratio to it; and the load average before and after, since the machine may be shared.
 #   scripts/bench.sh [N …]          (default: 1 200 2000 20000; corpora cached in target/bench)
 #   HUIZONG=path/to/huizong …       measures that binary instead of this tree's release build
+#   BUILD=0 …                       measures the release build as it is, without building
 #   HISTORY=7 scripts/bench.sh …    also runs each N with 7 months of history before it (R11,
 #                                   R12 and R15 at full scale; examples/bench_history.rs)
 set -euo pipefail
@@ -15,8 +16,8 @@ cd "$(dirname "$0")/.."
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 2; }
 sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1 200 2000 20000)
 runs=${RUNS:-3}
-# Built niced: the machine is shared, and the build is not what is measured.
-nice -n 19 cargo build -q --release --bin huizong --example bench_corpus --example floor --example bench_history
+# Built niced: the machine is shared, and the build is not what is measured (BUILD=0: as built).
+[ "${BUILD:-1}" = 0 ] || nice -n 19 cargo build -q --release --bin huizong --example bench_corpus --example floor --example bench_history
 ex=target/release/examples
 huizong=${HUIZONG:-target/release/huizong}
 mkdir -p target/bench

@@ -202,8 +202,12 @@ impl Funnel {
     /// The limits of a count at this denominator with `coverage` between them (0.998).
     pub fn limits(&self, size: f64, coverage: f64) -> (f64, f64) {
         let tail = (1.0 - coverage) / 2.0;
+        let expected = self.target * size;
         let q = |d: &dyn DiscreteCDF<u64, f64>| {
-            (d.inverse_cdf(tail) as f64, d.inverse_cdf(1.0 - tail) as f64)
+            (
+                quantile::inverse_cdf(d, tail, expected) as f64,
+                quantile::inverse_cdf(d, 1.0 - tail, expected) as f64,
+            )
         };
         match self.law(size, coverage) {
             Law::Poisson(d) => q(&d),
@@ -279,5 +283,6 @@ pub fn tail_z(p: f64) -> f64 {
     }
 }
 
+mod quantile;
 #[cfg(test)]
 mod tests;
