@@ -50,16 +50,17 @@ corpus() {
   echo "$dir"
 }
 
-# row N WHAT WALL CPU PEAK FLOOR_WALL
+# row N WHAT WALL CPU PEAK FLOOR_WALL FLOOR_CPU: the ratios to the floor by wall time, and by CPU
+# time (which a loaded machine stretches much less)
 row() {
-  awk -v n="$1" -v what="$2" -v w="$3" -v c="$4" -v p="$5" -v f="$6" 'BEGIN {
-    printf "%-7s %-9s %8.3f %8.3f %8.2f %9.1f %8.3f %8s\n", n, what, w, c, (w > 0) ? c / w : 0, p, f,
-      (f > 0) ? sprintf("%.2f", w / f) : "n/a" }'
+  awk -v n="$1" -v what="$2" -v w="$3" -v c="$4" -v p="$5" -v f="$6" -v fc="$7" 'BEGIN {
+    printf "%-7s %-9s %8.3f %8.3f %8.2f %9.1f %8.3f %8s %8s\n", n, what, w, c, (w > 0) ? c / w : 0, p, f,
+      (f > 0) ? sprintf("%.2f", w / f) : "n/a", (fc > 0) ? sprintf("%.2f", c / fc) : "n/a" }'
 }
 
 printf "machine: %s, %s cores; load average before: %s\n" "$(uname -m)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf "binary: %s; medians of %s runs\n" "$huizong" "$runs"
-printf "%-7s %-9s %8s %8s %8s %9s %8s %8s\n" N what wall_s cpu_s cpu/wall peak_MB floor_s ×floor
+printf "%-7s %-9s %8s %8s %8s %9s %8s %8s %8s\n" N what wall_s cpu_s cpu/wall peak_MB floor_s ×floor cpu×floor
 for n in "${sizes[@]}"; do
   if [ "$n" = 1 ]; then
     # One return, as it arrives: the first of the smallest cached corpus (or of a corpus of 200).
@@ -75,20 +76,20 @@ for n in "${sizes[@]}"; do
     read -r fw fc fp < <(MEASURE_RUNS=$((runs * 3)) measure "$ex/floor" "$one/returns")
     read -r cw cc cp < <(MEASURE_RUNS=$((runs * 3)) measure "$huizong" check "$one/returns/$first" --config "$one/huizong.toml")
     read -r rw rc rp < <(MEASURE_RUNS=$((runs * 3)) measure "$huizong" run "$one/returns" --config "$one/huizong.toml" --out "$one/out" --json "$one/out/run.json" --quiet)
-    row 1 floor "$fw" "$fc" "$fp" "$fw"
-    row 1 check "$cw" "$cc" "$cp" "$fw"
-    row 1 run "$rw" "$rc" "$rp" "$fw"
+    row 1 floor "$fw" "$fc" "$fp" "$fw" "$fc"
+    row 1 check "$cw" "$cc" "$cp" "$fw" "$fc"
+    row 1 run "$rw" "$rc" "$rp" "$fw" "$fc"
     continue
   fi
   dir=$(corpus "$n")
   read -r fw fc fp < <(measure "$ex/floor" "$dir/returns")
   read -r hw hc hp < <(measure "$huizong" run "$dir/returns" --config "$dir/huizong.toml" --out "$dir/out" --json "$dir/out/run.json" --quiet)
-  row "$n" floor "$fw" "$fc" "$fp" "$fw"
-  row "$n" run "$hw" "$hc" "$hp" "$fw"
+  row "$n" floor "$fw" "$fc" "$fp" "$fw" "$fc"
+  row "$n" run "$hw" "$hc" "$hp" "$fw" "$fc"
   if [ -n "${HISTORY:-}" ]; then
     "$ex/bench_history" "$dir" "$HISTORY" >/dev/null
     read -r yw yc yp < <(measure "$huizong" run "$dir/returns" --config "$dir/huizong.toml" --out "$dir/out-h" --history "$dir/history-$HISTORY" --json "$dir/out-h/run.json" --quiet)
-    row "$n" "+${HISTORY}mo" "$yw" "$yc" "$yp" "$fw"
+    row "$n" "+${HISTORY}mo" "$yw" "$yc" "$yp" "$fw" "$fc"
   fi
 done
 printf "load average after: %s\n" "$(cut -d' ' -f1-3 /proc/loadavg)"
