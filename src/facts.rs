@@ -131,6 +131,14 @@ impl FactTable {
         *self.plain.get(*self.by_name.get(column)?)?.get(row)?
     }
 
+    /// A whole column of the wide table, a value a township row: for writers that walk every
+    /// township, so a column is looked up once, not once a cell.
+    pub fn column_values(&self, column: &str) -> Option<&[Option<f64>]> {
+        self.plain
+            .get(*self.by_name.get(column)?)
+            .map(Vec::as_slice)
+    }
+
     /// The cell a township's value of an indicator was read from.
     pub fn source(&self, township: &str, code: &str, column: ValueColumn) -> Option<&Location> {
         let index = slot_index(

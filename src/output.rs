@@ -33,6 +33,20 @@ pub enum ReportError {
 /// Writes `bytes` to `path` whole or not at all: a temporary file in the same folder, synced,
 /// then renamed over the target.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    write_atomically_with(path, |w| {
+        w.write_all(bytes).map_err(|source| ReportError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    })
+}
+
+/// Like [`write_atomically`], the content streamed by `write` into a buffered writer on the
+/// temporary file (a large report need not be held in memory whole).
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
     let io = |source| ReportError::Io {
         path: path.display().to_string(),
         source,
@@ -47,7 +61,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
         .suffix(".tmp")
         .tempfile_in(&dir)
         .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
+    {
+        let mut buffered = std::io::BufWriter::with_capacity(1 << 16, tmp.as_file_mut());
+        write(&mut buffered)?;
+        buffered.flush().map_err(io)?;
+    }
     tmp.as_file().sync_all().map_err(io)?;
     // NamedTempFile is created 0600; an output is the user's file like any other, so it takes
     // the permissions a new file gets from the umask.

@@ -81,12 +81,20 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
     if let Some(json_path) = &args.json {
         report::refuse_input(json_path, &args.folder, &inputs)?;
     }
-    let bytes = report::county_workbook(&outcome, &config, lang, Some(&args.folder))?;
-    report::write_atomically(&path, &bytes)?;
-    if let Some(json_path) = &args.json {
-        let v = report::run_json(&outcome, &config, lang);
-        report::write_atomically(json_path, serde_json::to_string_pretty(&v)?.as_bytes())?;
-    }
+    // The JSON report is streamed on the other core while the workbook is built.
+    let (workbook, json) = std::thread::scope(|scope| {
+        let json = args
+            .json
+            .as_deref()
+            .map(|json_path| scope.spawn(|| write_json(json_path, &outcome, &config, lang)));
+        let workbook = report::county_workbook(&outcome, &config, lang, Some(&args.folder))
+            .map_err(report::ReportError::from)
+            .and_then(|bytes| report::write_atomically(&path, &bytes));
+        let json = json.map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        (workbook, json)
+    });
+    workbook?;
+    json.transpose()?;
 
     // The month's accepted figures go to the history store, replacing an earlier run's; a month
     // with no counted return is not a month of zeros, and is not stored.
@@ -217,6 +225,27 @@ pub fn run(args: Args) -> Result<i32, Box<dyn std::error::Error>> {
         started.elapsed().as_secs_f64()
     );
     Ok(exit_status(&outcome))
+}
+
+/// Writes the run report to `path` whole or not at all; a failure to write is the file's.
+fn write_json(
+    path: &std::path::Path,
+    outcome: &pipeline::RunOutcome,
+    config: &huizong::config::Config,
+    lang: Lang,
+) -> Result<(), report::ReportError> {
+    report::write_atomically_with(path, |w| {
+        report::write_run_json(w, outcome, config, lang).map_err(|e| {
+            if e.is_io() {
+                report::ReportError::Io {
+                    path: path.display().to_string(),
+                    source: e.into(),
+                }
+            } else {
+                report::ReportError::Json(e)
+            }
+        })
+    })
 }
 
 /// A labelled progress bar on stderr, hidden until a run has lasted half a second; indicatif

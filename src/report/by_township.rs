@@ -65,11 +65,36 @@ fn flagged(out: &RunOutcome) -> Flagged<'_> {
     flagged
 }
 
-fn fill_of(base: &Format, flag: Option<&Severity>) -> Format {
-    match flag {
-        Some(sev) if sev.fails_run() => base.clone().set_background_color(ERROR_FILL),
-        Some(_) => base.clone().set_background_color(WARNING_FILL),
-        None => base.clone(),
+/// The number formats of the value cells, each plain and with the fills of flagged cells, made
+/// once: a format cloned for every cell cost more than writing the cell.
+struct Fills {
+    /// [decimals][plain, error, warning]
+    by_decimals: Vec<[Format; 3]>,
+}
+
+impl Fills {
+    fn new(s: &Styles) -> Self {
+        let by_decimals = s
+            .decimals
+            .iter()
+            .map(|base| {
+                [
+                    base.clone(),
+                    base.clone().set_background_color(ERROR_FILL),
+                    base.clone().set_background_color(WARNING_FILL),
+                ]
+            })
+            .collect();
+        Self { by_decimals }
+    }
+
+    fn of(&self, decimals: u32, flag: Option<&Severity>) -> &Format {
+        let fills = &self.by_decimals[(decimals as usize).min(self.by_decimals.len() - 1)];
+        match flag {
+            Some(sev) if sev.fails_run() => &fills[1],
+            Some(_) => &fills[2],
+            None => &fills[0],
+        }
     }
 }
 
@@ -127,6 +152,7 @@ fn indicators_as_rows(
         ws.set_column_width(i as u16, *w)?;
     }
     ws.set_row_height(HEADER_ROW, 30)?;
+    let fills = Fills::new(s);
     let mut row = HEADER_ROW + 1;
     for (ind, total) in config.indicators.iter().zip(&out.aggregates.totals) {
         let columns: &[Column] = if ind.kind == IndicatorKind::Flow {
@@ -143,10 +169,17 @@ fn indicators_as_rows(
             ws.write_string_with_format(row, 3, render::unit(&ind.unit, lang), &s.text)?;
             let name = crate::facts::wide_name(ind.code(), *column, ind.kind);
             let base = decimals_fmt(s, ind.decimals);
+            let values = out.table.column_values(&name).unwrap_or_default();
             for (t, township) in townships.iter().enumerate() {
-                let fmt = fill_of(base, flagged.get(&(township.as_str(), ind.code(), *column)));
-                let v = out.table.value(t, &name);
-                opt_number(ws, row, first_township + t as u16, v, &fmt)?;
+                let flag = flagged.get(&(township.as_str(), ind.code(), *column));
+                let v = values.get(t).copied().flatten();
+                opt_number(
+                    ws,
+                    row,
+                    first_township + t as u16,
+                    v,
+                    fills.of(ind.decimals, flag),
+                )?;
             }
             let county = match column {
                 Column::Month => total.month,
@@ -251,17 +284,22 @@ fn townships_as_rows(
         ws.set_column_width(rate_col0 + i as u16, 14)?;
     }
     ws.set_row_height(HEADER_ROW, 45)?;
+    // Each column's values looked up once, not once a township.
+    let values: Vec<&[Option<f64>]> = cols
+        .iter()
+        .map(|(ind, column)| {
+            let name = crate::facts::wide_name(ind.code(), *column, ind.kind);
+            out.table.column_values(&name).unwrap_or_default()
+        })
+        .collect();
+    let fills = Fills::new(s);
     let mut row = HEADER_ROW + 1;
     for (t_index, township) in out.table.townships.iter().enumerate() {
         ws.write_string_with_format(row, 0, township, &s.text)?;
         for (i, (ind, column)) in cols.iter().enumerate() {
-            let v = out.table.value(
-                t_index,
-                &crate::facts::wide_name(ind.code(), *column, ind.kind),
-            );
-            let base = decimals_fmt(s, ind.decimals);
-            let fmt = fill_of(base, flagged.get(&(township.as_str(), ind.code(), *column)));
-            opt_number(ws, row, 1 + i as u16, v, &fmt)?;
+            let v = values[i].get(t_index).copied().flatten();
+            let flag = flagged.get(&(township.as_str(), ind.code(), *column));
+            opt_number(ws, row, 1 + i as u16, v, fills.of(ind.decimals, flag))?;
         }
         if let Some(rates) = out.aggregates.township_rates.get(township) {
             for (i, v) in rates.iter().enumerate() {

@@ -23,11 +23,11 @@ use crate::model::Location;
 use crate::outcome::RunOutcome;
 
 pub use feedback::{feedback_workbook, feedback_workbook_with_reason};
-pub use json::run_json;
+pub use json::write_run_json;
 pub use template::{template_workbook, template_workbook_noted, MARKER, MARKER_SHEET};
 pub use xlsx::county_workbook;
 
-pub use crate::output::{write_atomically, ReportError};
+pub use crate::output::{write_atomically, write_atomically_with, ReportError};
 
 /// The workbook writer's errors become the output error (which does not name rust_xlsxwriter,
 /// so that render/ can word it without depending on report/).

@@ -164,10 +164,7 @@ impl Funnel {
         if self.tau2 <= 0.0 || self.peers < 3 {
             return self.tau2;
         }
-        let q = 1.0 - (1.0 - coverage) / 2.0;
-        let t = StudentsT::new(0.0, 1.0, (self.peers - 2) as f64)
-            .map_or(f64::NAN, |t| t.inverse_cdf(q));
-        let widen = (t / standard().inverse_cdf(q)).powi(2);
+        let widen = widening(self.peers, coverage);
         self.tau2
             * if widen.is_finite() {
                 widen.max(1.0)
@@ -176,15 +173,16 @@ impl Funnel {
             }
     }
 
-    fn law(&self, size: f64, coverage: f64) -> Law {
+    /// The law of a count at this denominator, with its standard deviation.
+    fn law(&self, size: f64, coverage: f64) -> (Law, f64) {
         let mean = self.target * size;
         let tau2 = self.tau2_at(coverage);
         let var = self.phi * self.unit_variance() * size + tau2 * size * size;
         let chance_only = self.phi == 1.0 && tau2 == 0.0;
         if mean <= 0.0 {
-            return Law::Zero;
+            return (Law::Zero, 0.0);
         }
-        match self.model {
+        let law = match self.model {
             Model::Poisson if chance_only => Poisson::new(mean).map_or(Law::Zero, Law::Poisson),
             Model::Poisson => NegativeBinomial::new(mean * mean / (var - mean), mean / var)
                 .map_or(Law::Zero, Law::NegBinomial),
@@ -196,22 +194,34 @@ impl Funnel {
                 sd: var.sqrt(),
                 max: size,
             },
-        }
+        };
+        (law, var.sqrt())
     }
 
     /// The limits of a count at this denominator with `coverage` between them (0.998).
     pub fn limits(&self, size: f64, coverage: f64) -> (f64, f64) {
+        let (law, sd) = self.law(size, coverage);
+        self.limits_of(&law, self.target * size, sd, coverage)
+    }
+
+    /// The limits under `law`; the exact quantiles are searched from the normal approximation's
+    /// (`expected` ± z·`sd`), a few steps away.
+    fn limits_of(&self, law: &Law, expected: f64, sd: f64, coverage: f64) -> (f64, f64) {
         let tail = (1.0 - coverage) / 2.0;
+        let z = standard().inverse_cdf(1.0 - tail);
         let q = |d: &dyn DiscreteCDF<u64, f64>| {
-            (d.inverse_cdf(tail) as f64, d.inverse_cdf(1.0 - tail) as f64)
+            (
+                quantile::inverse_cdf(d, tail, expected - z * sd) as f64,
+                quantile::inverse_cdf(d, 1.0 - tail, expected + z * sd) as f64,
+            )
         };
-        match self.law(size, coverage) {
-            Law::Poisson(d) => q(&d),
-            Law::NegBinomial(d) => q(&d),
-            Law::Binomial(d) => q(&d),
+        match law {
+            Law::Poisson(d) => q(d),
+            Law::NegBinomial(d) => q(d),
+            Law::Binomial(d) => q(d),
             Law::Normal { mean, sd, max } => {
-                let half = standard().inverse_cdf(1.0 - tail) * sd;
-                ((mean - half).max(0.0), (mean + half).min(max))
+                let half = z * sd;
+                ((mean - half).max(0.0), (mean + half).min(*max))
             }
             Law::Zero => (0.0, 0.0),
         }
@@ -221,7 +231,9 @@ impl Funnel {
     /// exact tail beyond it (P(Y ≥ y) above the expected count, P(Y ≤ y) below).
     pub fn judge(&self, u: Unit, coverage: f64) -> Judged {
         let expected = self.target * u.size;
-        let (low, high) = self.limits(u.size, coverage);
+        // One law for the limits and the tail (it was made twice).
+        let (law, sd) = self.law(u.size, coverage);
+        let (low, high) = self.limits_of(&law, expected, sd, coverage);
         let y = u.count.round().max(0.0) as u64;
         let above = u.count > expected;
         let tail = |d: &dyn DiscreteCDF<u64, f64>| match (above, y) {
@@ -229,7 +241,7 @@ impl Funnel {
             (true, _) => d.sf(y - 1),
             (false, _) => d.cdf(y),
         };
-        let p = match self.law(u.size, coverage) {
+        let p = match law {
             Law::Poisson(d) => tail(&d),
             Law::NegBinomial(d) => tail(&d),
             Law::Binomial(d) => tail(&d),
@@ -251,6 +263,30 @@ impl Funnel {
             beyond: u.count < low || u.count > high,
         }
     }
+}
+
+/// (t / z)² at `coverage` for Student's t with `peers` − 2 degrees of freedom: the same few
+/// (peers, coverage) pairs come back for every township, and t's quantile is costly, so each
+/// is computed once a thread.
+fn widening(peers: usize, coverage: f64) -> f64 {
+    thread_local! {
+        static KNOWN: std::cell::RefCell<Vec<(usize, u64, f64)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key = (peers, coverage.to_bits());
+    if let Some(w) = KNOWN.with_borrow(|k| k.iter().find(|(p, c, _)| (*p, *c) == key).map(|x| x.2))
+    {
+        return w;
+    }
+    let q = 1.0 - (1.0 - coverage) / 2.0;
+    let t = StudentsT::new(0.0, 1.0, (peers - 2) as f64).map_or(f64::NAN, |t| t.inverse_cdf(q));
+    let widen = (t / standard().inverse_cdf(q)).powi(2);
+    KNOWN.with_borrow_mut(|k| {
+        if k.len() >= 64 {
+            k.clear();
+        }
+        k.push((key.0, key.1, widen));
+    });
+    widen
 }
 
 /// E[min(max(Z, −c), c)²] for a standard normal Z winsorised at `share` each tail
@@ -279,5 +315,6 @@ pub fn tail_z(p: f64) -> f64 {
     }
 }
 
+mod quantile;
 #[cfg(test)]
 mod tests;
