@@ -621,6 +621,9 @@ mod tests {
     use super::*;
     use std::sync::Arc;
 
+    /// `(township, code, 本月数, 本年累计)`, as the history store holds a figure.
+    type Entry = (Arc<str>, Arc<str>, Option<f64>, Option<f64>);
+
     #[test]
     fn a_township_apart_over_its_months_is_standing_not_mistyped() {
         // Twelve months of ten townships: nine deliver 19 of 20 mothers, 东关 15 of 20 every
@@ -630,7 +633,7 @@ mod tests {
             "东关", "西河", "南山", "北塘", "青龙", "白马", "石门", "金沙", "柳林", "桃花",
         ];
         let month = |m: u32| {
-            let entries: Vec<(Arc<str>, Arc<str>, Option<f64>, Option<f64>)> = names
+            let entries: Vec<Entry> = names
                 .iter()
                 .flat_map(|t| {
                     let x = if *t == "东关" { 15.0 } else { 19.0 };
