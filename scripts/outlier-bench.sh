@@ -37,10 +37,22 @@ print(f"values flagged: {len(flags)} (findings: {sum(len(v) for v in flags.value
       f"methods: {dict(Counter(f['method'] for v in flags.values() for f in v))})")
 print(f"recall    {len(found)}/{len(planted)} = {len(found) / len(planted):.3f}")
 print(f"precision {len(right)}/{len(flags)} = {len(right) / max(1, len(flags)):.3f}")
+sizes = truth["sizes"]
+classes = truth.get("classes", {})
+tails = truth.get("tails", {})
+
+def how(k):
+    """Each comparison's reading of a value: method, z, limits, strong; and its true tail."""
+    fs = "; ".join(f"{f['method']}: {f['message'].split('：', 1)[-1]}" for f in flags.get(k, []))
+    tail = tails.get(" ".join(k))
+    truth_says = f"true tail {tail:.2g}" if tail is not None else "true tail -"
+    return f"{classes.get(k[2], '?')}, {sizes[k[1]]} people, {truth_says}" + (f"; {fs}" if fs else "")
+
 for k, p in sorted(planted.items()):
     if k not in flags:
-        print(f"  missed: {k[0]} {k[1]} {k[2]} {p['kind']} ({p['size']}): {p['true']} typed {p['typed']}")
+        print(f"  missed: {k[0]} {k[1]} {k[2]} {p['kind']} ({p['size']}): {p['true']} typed {p['typed']} "
+              f"({how(k)})")
 for k in sorted(flags):
     if k not in planted and k not in extreme:
-        print(f"  false alarm: {k[0]} {k[1]} {k[2]}: {flags[k][0]['message']}")
+        print(f"  false alarm: {k[0]} {k[1]} {k[2]} = {flags[k][0]['values']} ({how(k)})")
 PY

@@ -108,8 +108,11 @@ def tails(kind, y, a, b=None):
     return below, 1 - below + at
 
 
-def normal_extreme(x, mean, sd):
-    return sd > 0 and 0.5 * math.erfc(abs(x - mean) / sd / math.sqrt(2)) < TAIL
+TAILS = {}                                      # (month index, township, code) -> true tail
+
+
+def normal_tail(x, mean, sd):
+    return 0.5 * math.erfc(abs(x - mean) / sd / math.sqrt(2)) if sd > 0 else 0.5
 
 
 def township_sizes(rng):
@@ -121,8 +124,11 @@ def township_sizes(rng):
 
 
 def simulate(rng):
-    """-> values[(month index, township)][code], extremes {(month index, township, code)}."""
+    """-> values[(month index, township)][code], extremes {(month index, township, code)}, and
+    tails {(month index, township, code): the smaller tail of the value under its true
+    distribution} for the scored months (for the benchmark's report of what each flag was)."""
     values, extremes = {}, set()
+    TAILS.clear()
     sizes = township_sizes(rng)
     for t, size in zip(NAMES, sizes):
         h = {c: math.exp(rng.gauss(0, 0.15)) for c in KIND}           # the township's own rates
@@ -143,8 +149,10 @@ def simulate(rng):
                     loss = rng.poisson(max(0.5, 0.01 * target))
                     mean = stock[c] + 0.01 * target + 0.02 * max(0, target - stock[c]) - 0.01 * target
                     stock[c] = max(0, stock[c] + gain - loss)
-                    if mi >= len(MONTHS) - 2 and normal_extreme(stock[c], mean, math.sqrt(0.02 * target + 1)):
-                        extremes.add((mi, t, c))
+                    if mi >= len(MONTHS) - 2:
+                        TAILS[(mi, t, c)] = normal_tail(stock[c], mean, math.sqrt(0.02 * target + 1))
+                        if TAILS[(mi, t, c)] < TAIL:
+                            extremes.add((mi, t, c))
                 v[c] = stock[c]
             for c, (of, _) in MANAGED.items():
                 v[c] = rng.binomial(v[of], share[c])
@@ -158,11 +166,13 @@ def simulate(rng):
                 if mi >= len(MONTHS) - 2:
                     r = GAMMA_SHAPE                                # negative binomial: r, p
                     lo, hi = tails("negbin", v[c], r, r / (r + mean))
+                    TAILS[(mi, t, c)] = min(lo, hi)
                     if min(lo, hi) < TAIL:
                         extremes.add((mi, t, c))
             v["D06"] = sum(rng.poisson(40 * h["D06"]) for _ in range(v["D05"]))
             if mi >= len(MONTHS) - 2 and v["D05"] > 0:
                 lo, hi = tails("poisson", v["D06"], 40 * h["D06"] * v["D05"])
+                TAILS[(mi, t, "D06")] = min(lo, hi)
                 if min(lo, hi) < TAIL:
                     extremes.add((mi, t, "D06"))
             days = 30
@@ -179,8 +189,10 @@ def simulate(rng):
                 mean = per_head * h[c] * v["A01"]
                 noise = rng.gauss(0, 0.1)
                 v[c] = round(mean * math.exp(noise), DECIMALS[c])
-                if mi >= len(MONTHS) - 2 and abs(noise) / 0.1 > 3.0902:
-                    extremes.add((mi, t, c))
+                if mi >= len(MONTHS) - 2:
+                    TAILS[(mi, t, c)] = normal_tail(noise, 0, 0.1)
+                    if abs(noise) / 0.1 > 3.0902:
+                        extremes.add((mi, t, c))
             values[(mi, t)] = v
     return values, extremes
 
@@ -188,8 +200,22 @@ def simulate(rng):
 def flag_binomial(extremes, mi, t, code, y, n, p):
     if mi >= len(MONTHS) - 2 and n > 0:
         lo, hi = tails("binomial", y, p, n)
+        TAILS[(mi, t, code)] = min(lo, hi)
         if min(lo, hi) < TAIL:
             extremes.add((mi, t, code))
+
+
+def kind_of(code):
+    """What sort of value the benchmark's report calls it."""
+    if code in DECIMALS:
+        return "decimal"
+    if code in STOCKS or code == "A01":
+        return "stock"
+    if code in MANAGED or code in SHARE_OF or code == "C03":
+        return "proportion"
+    if code == "D06":
+        return "per-unit"
+    return "per-head" if code in PER_HEAD else "other"
 
 
 def transpose(v):
@@ -266,6 +292,8 @@ def main(out):
         "scored": ["%d-%02d" % m for m in PLANTED_MONTHS],
         "sizes": {t: values[(0, t)]["A01"] for t in NAMES},
         "planted": planted,
+        "classes": {c: kind_of(c) for c in KIND},
+        "tails": {f"{'%d-%02d' % MONTHS[mi]} {t} {c}": p for (mi, t, c), p in sorted(TAILS.items())},
         "extremes": [{"period": "%d-%02d" % MONTHS[mi], "township": t, "code": c}
                      for mi, t, c in sorted(extremes) if (mi, t, c) not in planted_keys and c not in NOT_R15],
     }

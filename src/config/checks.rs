@@ -110,8 +110,8 @@ pub struct OutlierParams {
     /// How many townships the peer comparison needs.
     #[serde(default = "min_peers")]
     pub min_peers: usize,
-    /// A deviation smaller than this (in the indicator's unit) is never an outlier, so that
-    /// small counts are not flagged for moving from 0 to 1.
+    /// A count's deviation smaller than this is never an outlier, so that small counts are
+    /// not flagged for moving from 0 to 1 (amounts with decimals are not floored).
     #[serde(default = "min_deviation")]
     pub min_deviation: f64,
     /// The denominator of counts compared across townships (resident population).
@@ -129,9 +129,11 @@ pub struct OutlierParams {
     /// Indicators drawn as a funnel chart in the county workbook.
     #[serde(default)]
     pub funnel_charts: Vec<String>,
-    /// A township that stood beyond the peers' limits at this coverage on the same side last
-    /// month differs from the rest as a rule, not by a typing error this month: its peer
-    /// comparison is left to its own months (0 turns this off).
+    /// A township whose previous months (the window), pooled, lie beyond the peers' limits at
+    /// this coverage on the same side differs from the rest as a rule, not by a typing error
+    /// this month: its peer comparison is left to its own months (0 turns this off). Lower than
+    /// `level`: it only decides which comparison to believe, and a township wrongly set apart
+    /// is still judged against its own months.
     #[serde(default = "standing_level")]
     pub standing_level: f64,
     /// A value beyond the `level` limits of one comparison (own months or peers) but not the
@@ -149,7 +151,8 @@ pub enum Dispersion {
     None,
     /// Variance times φ, the mean squared winsorised z-score.
     Multiplicative,
-    /// A random-effects variance τ² added (DerSimonian-Laird from the winsorised z-scores).
+    /// A random-effects variance τ² added (Paule-Mandel, robust: from winsorised z-scores
+    /// standardised by their whole variance).
     #[default]
     Additive,
 }
@@ -205,7 +208,7 @@ fn corroborate() -> f64 {
     0.8
 }
 fn standing_level() -> f64 {
-    0.99
+    0.95
 }
 fn min_deviation() -> f64 {
     3.0

@@ -3,7 +3,8 @@
 //! value away from both; chance rarely pushes both the same way. So a value beyond the limits
 //! of one comparison is flagged when the other, where it judged the value, leans the same way
 //! (beyond its `corroborate` limits, on the same side), or when it lies beyond the strong
-//! limits on its own. No IO, no words.
+//! limits of its own months (not of its peers: a township far from its peers month after
+//! month differs, it is not mistyped). No IO, no words.
 
 use super::Judgement;
 
@@ -66,7 +67,12 @@ pub fn flagged(
 ) -> impl Iterator<Item = Beyond> + '_ {
     beyond.into_iter().filter(move |b| {
         let j = &b.judgement;
-        let (Some(needed), false) = (corroborate, j.strong) else {
+        // Strong limits stand alone against the township's own months only: beyond its peers,
+        // however far, a township may be no more than itself (a rate of its own that the
+        // spread between townships did not allow for), which its months show and a typing
+        // error is not; so the peers always need its months to lean the same way.
+        let alone = j.strong && b.by == Comparison::OwnMonths;
+        let (Some(needed), false) = (corroborate, alone) else {
             return true;
         };
         match leanings.other(b.by, b.indicator, j.row) {
@@ -103,7 +109,7 @@ mod tests {
 
     #[test]
     fn a_value_is_flagged_when_the_other_comparison_leans_the_same_way() {
-        let mut l = Leanings::new(1, 5);
+        let mut l = Leanings::new(1, 6);
         // Row 0: own months 3.3, peers 2.0 (same side): flagged.
         l.record(Comparison::OwnMonths, 0, 0, 3.3);
         l.record(Comparison::Peers, 0, 0, 2.0);
@@ -112,18 +118,23 @@ mod tests {
         l.record(Comparison::Peers, 0, 1, -0.4);
         // Row 2: own months 3.3, no peer comparison: it stands alone.
         l.record(Comparison::OwnMonths, 0, 2, 3.3);
-        // Row 3: peers −5.0 strong, own months +0.5: strong alone suffices.
+        // Row 3: peers −5.0 strong, own months +0.5: a township apart from its peers, its
+        // months unmoved: not flagged, however far from the peers.
         l.record(Comparison::Peers, 0, 3, -5.0);
         l.record(Comparison::OwnMonths, 0, 3, 0.5);
         // Row 4: peers −3.2, own months −1.0: not far enough the same way.
         l.record(Comparison::Peers, 0, 4, -3.2);
         l.record(Comparison::OwnMonths, 0, 4, -1.0);
+        // Row 5: own months −6.0 strong, peers −0.2: the township against itself suffices.
+        l.record(Comparison::OwnMonths, 0, 5, -6.0);
+        l.record(Comparison::Peers, 0, 5, -0.2);
         let spec = [
             (Comparison::OwnMonths, 0, 3.3, false),
             (Comparison::OwnMonths, 1, 3.3, false),
             (Comparison::OwnMonths, 2, 3.3, false),
             (Comparison::Peers, 3, -5.0, true),
             (Comparison::Peers, 4, -3.2, false),
+            (Comparison::OwnMonths, 5, -6.0, true),
         ];
         let rows = |c: Option<f64>, judged: &[(Comparison, usize, f64, bool)]| -> Vec<usize> {
             let b = judged
@@ -133,7 +144,7 @@ mod tests {
             flagged(b, &l, c).map(|b| b.judgement.row).collect()
         };
         // 1.2816: the 80% limits.
-        assert_eq!(rows(Some(1.2816), &spec), [0, 2, 3]);
-        assert_eq!(rows(None, &spec), [0, 1, 2, 3, 4]);
+        assert_eq!(rows(Some(1.2816), &spec), [0, 2, 5]);
+        assert_eq!(rows(None, &spec), [0, 1, 2, 3, 4, 5]);
     }
 }

@@ -2,8 +2,8 @@
 //! Statistics in Medicine 2005): a township's count against the distribution it would follow
 //! at the peers' rate given its own denominator, Poisson (a count over a population) or
 //! binomial (a count out of another), with over-dispersion between townships estimated from
-//! winsorised z-scores, multiplicatively (φ) or additively (τ², DerSimonian-Laird). Numbers
-//! only: no findings, no words, no IO.
+//! winsorised z-scores, multiplicatively (φ) or additively (τ², Paule-Mandel on z-scores
+//! standardised by their whole variance). Numbers only: no findings, no words, no IO.
 
 use statrs::distribution::{
     Binomial, ContinuousCDF, DiscreteCDF, NegativeBinomial, Normal, Poisson, StudentsT,
@@ -74,7 +74,9 @@ fn standard() -> Normal {
 
 impl Funnel {
     /// `None` when there are fewer than two units with a denominator, or nothing to compare
-    /// (a rate of 0, or a proportion of 1).
+    /// (a rate of 0, or a proportion of 1). A share above its whole (20 deliveries of 2
+    /// mothers) is impossible under the binomial: it says nothing of the peers' rate and is
+    /// left out of the fit (it is still judged, far beyond any limit).
     pub fn fit(
         units: &[Unit],
         model: Model,
@@ -85,6 +87,7 @@ impl Funnel {
             .iter()
             .copied()
             .filter(|u| u.size > 0.0 && u.count.is_finite() && u.count >= 0.0)
+            .filter(|u| model == Model::Poisson || u.count <= u.size)
             .collect();
         let n = units.len();
         if n < 2 {
@@ -125,20 +128,58 @@ impl Funnel {
         match dispersion {
             Dispersion::None => {}
             Dispersion::Multiplicative => funnel.phi = phi.max(1.0),
-            Dispersion::Additive => {
-                let w: Vec<f64> = units
-                    .iter()
-                    .map(|u| u.size / funnel.unit_variance())
-                    .collect();
-                let sw: f64 = w.iter().sum();
-                let sw2: f64 = w.iter().map(|x| x * x).sum();
-                let excess = n as f64 * phi - (n as f64 - 1.0);
-                if excess > 0.0 && sw - sw2 / sw > 0.0 {
-                    funnel.tau2 = excess / (sw - sw2 / sw);
-                }
-            }
+            Dispersion::Additive => funnel.tau2 = funnel.paule_mandel(&units, trim),
         }
         Some(funnel)
+    }
+
+    /// τ² by Paule and Mandel's equation, made robust: the τ² at which the z-scores standardised
+    /// by their whole variance (chance plus τ²), winsorised at `trim` units each tail, have the
+    /// mean square of winsorised normal z-scores (Σ z² = n − 1 unwinsorised). Only so standardised
+    /// are the z-scores alike, as the winsorised normal's correction assumes: winsorised at
+    /// chance alone, the large townships, whose z-scores carry most of the spread between
+    /// townships, are the ones pulled in, and τ² comes out a fraction of the true one
+    /// (DerSimonian-Laird from those z-scores). Paule-Mandel is the estimator meta-analysts
+    /// recommend over DerSimonian-Laird (Veroniki et al., Research Synthesis Methods 2016).
+    fn paule_mandel(&self, units: &[Unit], trim: usize) -> f64 {
+        let n = units.len();
+        let correction = winsorised_mean_square(trim as f64 / n as f64);
+        let excess = |tau2: f64| {
+            let mut z: Vec<f64> = units
+                .iter()
+                .map(|u| {
+                    (u.count / u.size - self.target) / (self.unit_variance() / u.size + tau2).sqrt()
+                })
+                .collect();
+            z.sort_by(f64::total_cmp);
+            let (lo, hi) = (z[trim], z[n - 1 - trim]);
+            let q = z.iter().map(|v| v.clamp(lo, hi).powi(2)).sum::<f64>() / correction;
+            q - (n as f64 - 1.0)
+        };
+        if excess(0.0) <= 0.0 {
+            return 0.0;
+        }
+        // Σ z² falls as τ² grows: bracket the root by doubling, then halve the bracket.
+        let mut hi = units
+            .iter()
+            .map(|u| (u.count / u.size - self.target).powi(2))
+            .fold(f64::MIN_POSITIVE, f64::max);
+        for _ in 0..64 {
+            if excess(hi) <= 0.0 {
+                break;
+            }
+            hi *= 2.0;
+        }
+        let mut lo = 0.0;
+        for _ in 0..100 {
+            let mid = (lo + hi) / 2.0;
+            if excess(mid) > 0.0 {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        (lo + hi) / 2.0
     }
 
     /// The variance of one unit's rate times its size under chance alone.

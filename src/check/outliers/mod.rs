@@ -95,8 +95,8 @@ pub fn evaluate(table: &FactTable, config: &Config, past: &Past, out: &mut Vec<F
     let p = &check.outlier;
     let corroborate = (p.corroborate > 0.0).then(|| funnel::two_sided_z(p.corroborate));
     for b in decide::flagged(judged.beyond, &judged.leanings, corroborate) {
-        let code = config.indicators[b.indicator].code();
-        push(table, check, code, b.judgement, out);
+        let ind = &config.indicators[b.indicator];
+        push(table, check, ind, b.judgement, out);
     }
 }
 
@@ -132,12 +132,21 @@ struct Judgement {
     method: OutlierMethod,
 }
 
-fn push(table: &FactTable, check: &Check, code: &str, j: Judgement, out: &mut Vec<Finding>) {
+fn push(
+    table: &FactTable,
+    check: &Check,
+    ind: &crate::config::Indicator,
+    j: Judgement,
+    out: &mut Vec<Finding>,
+) {
     let p = &check.outlier;
-    // A deviation under the floor is never an outlier (a count moving from 0 to 1).
-    if (j.value - j.expected).abs() < p.min_deviation {
+    // A count deviating by less than the floor is never an outlier (a count moving from 0 to
+    // 1). The floor is in whole units, so it says nothing of an amount with decimals: 0.6 万元
+    // typed for 0.06 is ten times the value, though 0.54 apart.
+    if ind.is_count() && (j.value - j.expected).abs() < p.min_deviation {
         return;
     }
+    let code = ind.code();
     let kind = Kind::Outlier {
         value: j.value,
         expected: j.expected,
@@ -256,11 +265,12 @@ fn judge_own_months(
 }
 
 /// The county's seasonal factor of a flow this month, from the store's townships with a year
-/// of months (`recent` newest first: the same month last year is the twelfth); none for stocks
-/// and counts per unit (their expectation already moves with this month's units).
+/// of months (`recent` newest first: the same month last year is the twelfth); none for stocks,
+/// counts per unit and shares (their expectation already moves with this month's units).
 fn season(ind: &crate::config::Indicator, recent: &[Figures], p: &OutlierParams) -> Option<f64> {
     let code = ind.code();
-    if ind.kind == IndicatorKind::Stock || p.counts_per.contains_key(code) || recent.len() < 12 {
+    let per_unit = p.counts_per.contains_key(code) || p.proportions.contains_key(code);
+    if ind.kind == IndicatorKind::Stock || per_unit || recent.len() < 12 {
         return None;
     }
     let year = &recent[..12];
@@ -291,7 +301,9 @@ fn expectation(
     let code = ind.code();
     // `recent` is newest first; the expectation reads the months in order.
     let months = recent.iter().rev();
-    if let Some(den) = p.counts_per.get(code) {
+    // A count per unit of another, or a share of it: judged against this month's units.
+    let per = p.counts_per.get(code).map(|den| (den, false));
+    if let Some((den, share)) = per.or_else(|| p.proportions.get(code).map(|den| (den, true))) {
         let units = table.value(row, den).filter(|d| *d > 0.0)?;
         let pairs: Vec<(f64, f64)> = months
             .filter_map(|f| {
@@ -300,8 +312,13 @@ fn expectation(
                 Some((y, d))
             })
             .collect();
+        let expect = if share {
+            own_history::expect_share
+        } else {
+            own_history::expect_per
+        };
         return (pairs.len() >= p.min_months)
-            .then(|| own_history::expect_per(&pairs, units))
+            .then(|| expect(&pairs, units))
             .flatten();
     }
     let series: Vec<f64> = months
@@ -310,7 +327,7 @@ fn expectation(
     if series.len() < p.min_months {
         return None;
     }
-    own_history::expect(&series, ind.kind == IndicatorKind::Stock, ind.is_count())
+    own_history::expect(&series, ind.kind == IndicatorKind::Stock, ind.decimals)
 }
 
 /// The peers a month is compared with: this run's townships when there are enough of them;
@@ -464,9 +481,11 @@ fn peers(
         let Some(funnel) = fit(model, &reference, p) else {
             continue;
         };
+        let window = &past.recent[..past.recent.len().min(p.window)];
         let standing = match (source, &past.previous) {
             (PeerSource::ThisMonth, Some(prev)) if p.standing_level > 0.0 => {
-                last_month(prev, code, den, model, p).map(|f| (f, prev))
+                last_month(prev, code, den, model, p)
+                    .and_then(|f| over_months(f, window, code, den))
             }
             _ => None,
         };
@@ -474,10 +493,10 @@ fn peers(
             let u = Unit { count, size };
             let j = funnel.judge(u, p.level);
             let township = &table.townships[row];
-            if let Some((last, prev)) = &standing {
+            if let Some(months) = &standing {
                 // Its standing difference says nothing of this month: the peers are no
                 // evidence either way, its own months judge it.
-                if stood_apart(last, prev, township, code, den, j.z, p.standing_level) {
+                if stood_apart(months, window, township, code, den, j.z, p.standing_level) {
                     continue;
                 }
             }
@@ -516,24 +535,54 @@ fn last_month(
     fit(model, &units, p)
 }
 
-/// Whether the township stood beyond last month's limits at `level` on the side of `z`: a
-/// standing difference from its peers, which this month's typing error is not.
+/// A township's count and denominator summed over `months` (where both are there).
+fn pooled(months: &[Figures], township: &str, code: &str, den: &str) -> Option<Unit> {
+    let (count, size) = months
+        .iter()
+        .filter_map(|f| {
+            let count = f.get(township, code, Column::Month)?;
+            let size = f.get(township, den, Column::Month).filter(|v| *v > 0.0)?;
+            Some((count, size))
+        })
+        .fold((0.0, 0.0), |(c, s), (count, size)| (c + count, s + size));
+    (size > 0.0).then_some(Unit { count, size })
+}
+
+/// The funnel of the months before this one: the county's rate over them all (so that a
+/// season does not set a township apart), with last month's spread between townships, which
+/// belongs to each township's own rate and so does not shrink as its months add up.
+fn over_months(last: Funnel, months: &[Figures], code: &str, den: &str) -> Option<Funnel> {
+    let units: Vec<Unit> = months
+        .iter()
+        .flat_map(|f| f.townships())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .filter_map(|t| pooled(months, t, code, den))
+        .collect();
+    let size: f64 = units.iter().map(|u| u.size).sum();
+    let target = units.iter().map(|u| u.count).sum::<f64>() / size;
+    let usable =
+        target > 0.0 && target.is_finite() && (last.model == Model::Poisson || target < 1.0);
+    usable.then_some(Funnel { target, ..last })
+}
+
+/// Whether the township's months before this one, pooled, lie beyond the funnel of those
+/// months at `level` on the side of `z`: a standing difference from its peers (a rate of its
+/// own), which this month's typing error is not. Pooled, a dozen months of a small township
+/// tell its rate far better than last month alone.
 fn stood_apart(
-    last: &Funnel,
-    prev: &Figures,
+    funnel: &Funnel,
+    months: &[Figures],
     township: &str,
     code: &str,
     den: &str,
     z: f64,
     level: f64,
 ) -> bool {
-    let (Some(count), Some(size)) = (
-        prev.get(township, code, Column::Month),
-        prev.get(township, den, Column::Month).filter(|v| *v > 0.0),
-    ) else {
+    let Some(unit) = pooled(months, township, code, den) else {
         return false;
     };
-    let then = last.judge(Unit { count, size }, level);
+    let then = funnel.judge(unit, level);
     then.beyond && then.z.signum() == z.signum()
 }
 
@@ -570,6 +619,48 @@ fn per_head(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    /// `(township, code, 本月数, 本年累计)`, as the history store holds a figure.
+    type Entry = (Arc<str>, Arc<str>, Option<f64>, Option<f64>);
+
+    #[test]
+    fn a_township_apart_over_its_months_is_standing_not_mistyped() {
+        // Twelve months of ten townships: nine deliver 19 of 20 mothers, 东关 15 of 20 every
+        // month (a rate of its own). Pooled over the months 东关 is 180 of 240 against the
+        // county's 186/200 = 0.93: far below the 95% limits; 西河 (228 of 240) is not.
+        let names = [
+            "东关", "西河", "南山", "北塘", "青龙", "白马", "石门", "金沙", "柳林", "桃花",
+        ];
+        let month = |m: u32| {
+            let entries: Vec<Entry> = names
+                .iter()
+                .flat_map(|t| {
+                    let x = if *t == "东关" { 15.0 } else { 19.0 };
+                    [
+                        (Arc::from(*t), Arc::from("X"), Some(x), None),
+                        (Arc::from(*t), Arc::from("N"), Some(20.0), None),
+                    ]
+                })
+                .collect();
+            Figures::from_entries(
+                crate::model::Period {
+                    year: 2026,
+                    month: m,
+                },
+                &entries,
+            )
+        };
+        let months: Vec<Figures> = (1..=12).rev().map(month).collect();
+        let p = OutlierParams::default();
+        let last = last_month(&months[0], "X", "N", PeerModel::Binomial, &p).expect("funnel");
+        let f = over_months(last, &months, "X", "N").expect("funnel of the months");
+        assert!((f.target - 0.93).abs() < 1e-12, "{f:?}");
+        assert!(stood_apart(&f, &months, "东关", "X", "N", -4.0, 0.95));
+        // Apart below, not above: a value too high this month is still for the peers to judge.
+        assert!(!stood_apart(&f, &months, "东关", "X", "N", 4.0, 0.95));
+        assert!(!stood_apart(&f, &months, "西河", "X", "N", -4.0, 0.95));
+    }
 
     #[test]
     fn modified_z_with_mad_and_with_mean_deviation() {

@@ -1,9 +1,10 @@
 //! R15 against a township's own months: what they lead to expect this month, and limits that
 //! respect count noise. A flow is expected at the median of its months; a stock at its last
-//! months carried forward by its steady monthly change (median change). The spread is the
-//! larger of the months' own robust spread and, for counts, Poisson noise at the expected
-//! level; when it is estimated from the months (Qn), the limits follow Student's t on their number,
-//! so a dozen months do not pass for certainty. Numbers only: no findings, no words, no IO.
+//! months carried forward by its steady monthly change (median change); a share of another
+//! count (or a count per unit of it) at its months' median share of this month's whole. The
+//! spread is the larger of the months' own robust spread and, for counts, Poisson (binomial for
+//! shares) noise at the expected level; when it is estimated from the months (Qn), the limits
+//! follow Student's t on their number, so a dozen months do not pass for certainty. Numbers only: no findings, no words, no IO.
 
 use statrs::distribution::{ContinuousCDF, DiscreteCDF, NegativeBinomial, StudentsT};
 
@@ -124,14 +125,20 @@ pub fn seasonal_factor(pairs: &[(f64, Vec<f64>)], min_townships: usize) -> Optio
     (factor.ln().abs() > 2.0 * se).then_some(factor)
 }
 
-/// `oldest_first`: the months before this one. `None` with fewer than two.
-pub fn expect(oldest_first: &[f64], stock: bool, count: bool) -> Option<Expectation> {
+/// `oldest_first`: the months before this one; `decimals`: how the value is typed (0: a
+/// count). `None` with fewer than two months.
+pub fn expect(oldest_first: &[f64], stock: bool, decimals: u32) -> Option<Expectation> {
     let n = oldest_first.len();
     if n < 2 {
         return None;
     }
+    let count = decimals == 0;
+    // An amount typed to two decimals is known to half a step: months that mostly tie at one
+    // typed value (0.06 万元 in eight months of twelve) make the robust spread 0, which only
+    // says the spread is under a step. One step is the least spread an amount is given.
+    let step = 10f64.powi(-(decimals as i32));
     if !stock {
-        return Some(flow(oldest_first, count));
+        return Some(flow(oldest_first, count, step));
     }
     // A stock moves by its month's comings and goings: the last three months carried forward
     // by the median monthly change (three, so one wrong month does not lead).
@@ -142,7 +149,11 @@ pub fn expect(oldest_first: &[f64], stock: bool, count: bool) -> Option<Expectat
         .collect();
     // One month's movement plus the uncertainty of the level projected from them.
     let sd = robust_sd(&changes);
-    let floor = if count { drift.abs().max(1.0) } else { 0.0 };
+    let floor = if count {
+        drift.abs().max(1.0)
+    } else {
+        step * step
+    };
     Some(Expectation {
         expected: median(&recent).max(0.0),
         variance: (2.0 * sd * sd).max(floor),
@@ -155,8 +166,29 @@ pub fn expect(oldest_first: &[f64], stock: bool, count: bool) -> Option<Expectat
 
 /// A count per unit of another (the audience of talks per talk): this month's units times the
 /// months' median count per unit; the spread is the months' own (Qn of the counts per unit,
-/// times this month's units), at least Poisson noise.
+/// times this month's units), at least Poisson noise at the larger of that expectation and the
+/// months' pooled rate (Jeffreys: (Σy + ½)/Σn, so that a median of 0 does not make 3 impossible).
 pub fn expect_per(pairs: &[(f64, f64)], units: f64) -> Option<Expectation> {
+    let (events, trials) = pairs
+        .iter()
+        .fold((0.0, 0.0), |(e, t), (y, n)| (e + y, t + n));
+    let pooled = units * (events + 0.5) / trials;
+    per_unit(pairs, units, |expected| expected.max(pooled))
+}
+
+/// A count out of another (deliveries out of mothers): this month's whole times the months'
+/// median share, as `expect_per`, but at least binomial noise at the months' pooled share
+/// (Jeffreys: (Σy + ½)/(Σn + 1), so that months all at 100% do not make 9 of 10 impossible).
+pub fn expect_share(pairs: &[(f64, f64)], whole: f64) -> Option<Expectation> {
+    let (events, trials) = pairs
+        .iter()
+        .fold((0.0, 0.0), |(e, t), (y, n)| (e + y.min(*n), t + n));
+    let share = (events + 0.5) / (trials + 1.0);
+    per_unit(pairs, whole, |_| whole * share * (1.0 - share))
+}
+
+/// `floor`: the least variance of the count, given its expected value.
+fn per_unit(pairs: &[(f64, f64)], units: f64, floor: impl Fn(f64) -> f64) -> Option<Expectation> {
     let n = pairs.len();
     if n < 2 {
         return None;
@@ -166,7 +198,7 @@ pub fn expect_per(pairs: &[(f64, f64)], units: f64) -> Option<Expectation> {
     let sd = robust_sd(&per_unit) * units;
     Some(Expectation {
         expected,
-        variance: (sd * sd * (1.0 + 1.0 / n as f64)).max(expected),
+        variance: (sd * sd * (1.0 + 1.0 / n as f64)).max(floor(expected)),
         scale: Scale::Linear,
         months: n,
         df: degrees_of_freedom(n),
@@ -176,8 +208,9 @@ pub fn expect_per(pairs: &[(f64, f64)], units: f64) -> Option<Expectation> {
 
 /// A flow: a count that varies no more than chance by its predictive distribution; else on the
 /// log scale (ln(1 + y)), where a lost digit and a digit too many are equally far, with the
-/// months' robust spread, and for counts at least Poisson noise (variance 1/(1 + μ) there).
-fn flow(oldest_first: &[f64], count: bool) -> Expectation {
+/// months' robust spread, and for counts at least Poisson noise (variance 1/(1 + μ) there), for
+/// amounts at least one typed `step` (step/(1 + μ) there).
+fn flow(oldest_first: &[f64], count: bool, step: f64) -> Expectation {
     let n = oldest_first.len();
     let level = median(oldest_first).max(0.0);
     let sd = robust_sd(oldest_first);
@@ -203,7 +236,11 @@ fn flow(oldest_first: &[f64], count: bool) -> Expectation {
     }
     let logs: Vec<f64> = oldest_first.iter().map(|v| v.max(0.0).ln_1p()).collect();
     let sd = robust_sd(&logs);
-    let floor = if count { 1.0 / (1.0 + level) } else { 0.0 };
+    let floor = if count {
+        1.0 / (1.0 + level)
+    } else {
+        (step / (1.0 + level)).powi(2)
+    };
     Expectation {
         expected: level,
         variance: (sd * sd * (1.0 + 1.0 / n as f64)).max(floor),
@@ -276,7 +313,7 @@ mod tests {
         // Months of 3, 5, 4, 2, 6, 4: spread below Poisson. The largest (6) left out, 18 events
         // in 5 months: negative binomial r = 18.5, p = 5/6, mean 3.7, variance 4.44; its
         // 99.9% quantile is 12 (P(Y ≤ 11) = 0.99829, P(Y ≤ 12) = 0.99935): 9 is ordinary.
-        let e = expect(&[3.0, 5.0, 4.0, 2.0, 6.0, 4.0], false, true).expect("months");
+        let e = expect(&[3.0, 5.0, 4.0, 2.0, 6.0, 4.0], false, 0).expect("months");
         assert_eq!(
             e.scale,
             Scale::Counts {
@@ -291,7 +328,7 @@ mod tests {
         let months = [
             13.0, 42.0, 25.0, 31.0, 18.0, 36.0, 22.0, 29.0, 40.0, 15.0, 33.0, 27.0,
         ];
-        let e = expect(&months, false, true).expect("months");
+        let e = expect(&months, false, 0).expect("months");
         let (_, _, z, beyond) = judge(&e, 2.0, 0.998);
         assert!(beyond && z < -3.0, "{e:?} z {z}");
         // And 290 (a digit too many) too; 40 is ordinary.
@@ -306,7 +343,7 @@ mod tests {
             5000.0, 5021.0, 5039.0, 5061.0, 5080.0, 5099.0, 5121.0, 5140.0, 5160.0, 5181.0, 5199.0,
             5220.0,
         ];
-        let e = expect(&months, true, true).expect("months");
+        let e = expect(&months, true, 0).expect("months");
         assert!(e.trend && (e.expected - 5240.0).abs() <= 1.0, "{e:?}");
         assert!(!judge(&e, 5245.0, 0.998).3);
         assert!(judge(&e, 5420.0, 0.998).3);
@@ -338,13 +375,77 @@ mod tests {
     }
 
     #[test]
+    fn a_share_follows_its_whole_with_at_least_binomial_noise() {
+        // Deliveries of mothers, about 95%: median share (0.94 + 0.95652)/2 = 0.94826 of this
+        // month's 50 mothers: 47.41. Pooled share (281 + ½)/(296 + 1) = 0.94781: binomial
+        // variance 50 · 0.94781 · 0.05219 = 2.4732, above the months' own spread.
+        let pairs = [
+            (45.0, 48.0),
+            (50.0, 52.0),
+            (47.0, 50.0),
+            (44.0, 46.0),
+            (49.0, 51.0),
+            (46.0, 49.0),
+        ];
+        let e = expect_share(&pairs, 50.0).expect("months");
+        assert!((e.expected - 47.413).abs() < 0.001, "{e:?}");
+        assert!((e.variance - 2.4732).abs() < 0.0001, "{e:?}");
+        assert!(!judge(&e, 44.0, 0.998).3 && judge(&e, 30.0, 0.998).3 && judge(&e, 5.0, 0.998).3);
+        // Every month at 100%: 9 of 10 stays possible (Jeffreys' share 60.5/61), 5 does not.
+        let e = expect_share(&[(10.0, 10.0); 6], 10.0).expect("months");
+        assert!(!judge(&e, 9.0, 0.998).3 && judge(&e, 5.0, 0.998).3, "{e:?}");
+    }
+
+    #[test]
+    fn a_rare_count_per_unit_is_not_impossible_above_a_median_of_0() {
+        // High-risk mothers of 1–3 mothers a month, 0 in most months: median 0, but 4 events
+        // in 20 mothers: at 3 mothers at least Poisson variance 3 · 4.5/20 = 0.675, so 3 is
+        // not beyond the limits (it was, at z = ∞, with the median's variance 0); 30 is.
+        let pairs = [
+            (0.0, 2.0),
+            (1.0, 2.0),
+            (0.0, 1.0),
+            (0.0, 3.0),
+            (2.0, 2.0),
+            (0.0, 1.0),
+            (0.0, 2.0),
+            (1.0, 3.0),
+            (0.0, 2.0),
+            (0.0, 2.0),
+        ];
+        let e = expect_per(&pairs, 3.0).expect("months");
+        assert!(
+            e.expected == 0.0 && (e.variance - 0.675).abs() < 1e-12,
+            "{e:?}"
+        );
+        assert!(!judge(&e, 3.0, 0.998).3 && judge(&e, 30.0, 0.998).3);
+    }
+
+    #[test]
+    fn an_amount_is_given_at_least_one_typed_step() {
+        // 0.06 万元 in most months: the robust spread of the months is 0, which says only that
+        // it is under a step (0.01). With a step as the spread 0.07 and 0.09 are ordinary;
+        // 0.6 (typed ten times) is not.
+        let months = [
+            0.06, 0.06, 0.05, 0.06, 0.07, 0.06, 0.06, 0.05, 0.06, 0.07, 0.06, 0.06,
+        ];
+        assert_eq!(robust_sd(&months.map(|v: f64| v.ln_1p())), 0.0);
+        let e = expect(&months, false, 2).expect("months");
+        assert!(
+            !judge(&e, 0.07, 0.998).3 && !judge(&e, 0.09, 0.998).3,
+            "{e:?}"
+        );
+        assert!(judge(&e, 0.6, 0.998).3, "{e:?}");
+    }
+
+    #[test]
     fn the_t_limits_by_hand() {
         // Amounts 10, 12, …, 20 (not counts, median 15) on the log scale, centred at ln 16 =
         // 2.77259. Qn: the 6th smallest (k = C(4, 2)) of the 15 distances between ln(1 + y) is
         // ln(21/17) = 0.21131; sd = 2.2219 · 0.611 · 0.21131 = 0.28687, times √(1 + 1/6) =
         // 0.30985. Student's t with 0.82 · 5 = 4.1 df at 99.9% is 6.9986: limits
         // e^(2.77259 ∓ 2.16850) − 1 = 0.8295 … 138.93.
-        let e = expect(&[10.0, 12.0, 14.0, 16.0, 18.0, 20.0], false, false).expect("months");
+        let e = expect(&[10.0, 12.0, 14.0, 16.0, 18.0, 20.0], false, 2).expect("months");
         assert_eq!((e.scale, e.expected), (Scale::Log, 15.0));
         let (low, high, _, beyond) = judge(&e, 0.5, 0.998);
         assert!(
@@ -382,13 +483,13 @@ mod tests {
 
     #[test]
     fn a_seasonal_expectation_moves_the_level_and_keeps_count_noise() {
-        let e = expect(&[3.0, 5.0, 4.0, 2.0, 6.0, 4.0], false, true).expect("months");
+        let e = expect(&[3.0, 5.0, 4.0, 2.0, 6.0, 4.0], false, 0).expect("months");
         let s = e.with_season(1.5);
         // 18.5 events over 5 months at 1.5 × the rate: mean 5.55, NB p = m'/(m' + 1).
         assert!((s.expected - 5.55).abs() < 1e-9, "{}", s.expected);
         let m = 5.0 / 1.5;
         assert!((s.variance - 5.55 * (m + 1.0) / m).abs() < 1e-9);
-        let log = flow(&[100.0, 140.0, 90.0, 160.0, 120.0, 70.0], false);
+        let log = flow(&[100.0, 140.0, 90.0, 160.0, 120.0, 70.0], false, 0.01);
         let s = log.with_season(1.2);
         assert_eq!((s.expected, s.variance), (log.expected * 1.2, log.variance));
     }

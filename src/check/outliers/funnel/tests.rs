@@ -104,7 +104,8 @@ fn over_dispersion_from_z_scores_multiplicative_and_additive() {
         close(m.target, 0.25, 1e-12) && close(m.phi, 5.0, 1e-9),
         "{m:?}"
     );
-    // DerSimonian-Laird: w = 400 each, Σw − Σw²/Σw = 1200, τ² = (4·5 − 3)/1200 = 0.0141667.
+    // Paule-Mandel: Σ (r − 0.25)² / (0.0025 + τ²) = 0.05 / (0.0025 + τ²) = n − 1 = 3 gives
+    // τ² = 0.0141667 (= DerSimonian-Laird's (4·5 − 3)/1200 when all sizes are equal).
     let a = Funnel::fit(&u, Model::Poisson, Dispersion::Additive, 0.0).expect("fit");
     assert!(close(a.tau2, 17.0 / 1200.0, 1e-12) && a.phi == 1.0, "{a:?}");
     // Count variance at 100: 25 (Poisson) + 0.0141667·100² = 166.67; limits wider than chance.
@@ -140,4 +141,56 @@ fn one_typing_error_moves_neither_target_nor_dispersion() {
     for &(count, size) in &pairs[..9] {
         assert!(!f.judge(Unit { count, size }, 0.998).beyond);
     }
+}
+
+#[test]
+fn additive_dispersion_by_paule_mandel() {
+    // Unequal sizes, no winsorising: rates 0.005, 0.015, 0.005, 0.0125 over 1,000 … 8,000,
+    // pooled 155/15,000 = 0.0103333. Σ (r − t)² / (t/size + τ²) = 3 at τ² = 2.23603e-5
+    // (solved by bisection in Python, apart from this code; DerSimonian-Laird: 2.0607e-5).
+    let u = units(&[
+        (5.0, 1000.0),
+        (30.0, 2000.0),
+        (20.0, 4000.0),
+        (100.0, 8000.0),
+    ]);
+    let f = Funnel::fit(&u, Model::Poisson, Dispersion::Additive, 0.0).expect("fit");
+    assert!(close(f.tau2, 2.23603e-5, 1e-9), "{f:?}");
+    // Winsorised at 25% each tail: the z-scores standardised by chance plus τ² and winsorised
+    // have Σ z² / E[winsorised Z²] = n − 1, as Paule-Mandel's equation asks.
+    let f = Funnel::fit(&u, Model::Poisson, Dispersion::Additive, 0.25).expect("fit");
+    let mut z: Vec<f64> = u
+        .iter()
+        .map(|u| (u.count / u.size - f.target) / (f.target / u.size + f.tau2).sqrt())
+        .collect();
+    z.sort_by(f64::total_cmp);
+    let q: f64 =
+        z.iter().map(|v| v.clamp(z[1], z[2]).powi(2)).sum::<f64>() / winsorised_mean_square(0.25);
+    assert!(f.tau2 > 0.0 && close(q, 3.0, 1e-6), "{f:?} {q}");
+    // No spread beyond chance: τ² = 0.
+    let even = units(&[
+        (10.0, 1000.0),
+        (20.0, 2000.0),
+        (41.0, 4000.0),
+        (79.0, 8000.0),
+    ]);
+    let f = Funnel::fit(&even, Model::Poisson, Dispersion::Additive, 0.0).expect("fit");
+    assert_eq!(f.tau2, 0.0);
+}
+
+#[test]
+fn a_share_above_its_whole_is_left_out_of_the_fit_and_found() {
+    // Nine townships deliver 90 of 100 mothers; one typed 20 deliveries of 2 mothers.
+    let mut pairs = vec![(90.0, 100.0); 9];
+    pairs.push((20.0, 2.0));
+    let f = Funnel::fit(&units(&pairs), Model::Binomial, Dispersion::Additive, 0.1).expect("fit");
+    assert!(close(f.target, 0.9, 1e-12), "{f:?}");
+    let j = f.judge(
+        Unit {
+            count: 20.0,
+            size: 2.0,
+        },
+        0.998,
+    );
+    assert!(j.beyond && j.z.is_infinite() && j.high == 2.0, "{j:?}");
 }
