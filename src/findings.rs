@@ -317,6 +317,9 @@ pub enum OutlierMethod {
 pub enum PeerModel {
     /// A count over the population: Poisson (with over-dispersion, negative binomial).
     Poisson,
+    /// A count over another indicator that is not its whole (screenings of live births, high-risk
+    /// mothers of mothers): Poisson on that base, `counts_per` in the configuration.
+    CountPer,
     /// A count out of another (a proportion): binomial.
     Binomial,
     /// An amount per head, by the modified z-score.

@@ -218,9 +218,11 @@ fn outlier(
     let model = |m: &PeerModel| {
         match (m, zh) {
         (PeerModel::Poisson, true) => "按常住人口计的计数（泊松分布，已计入乡镇间差异）",
+        (PeerModel::CountPer, true) => "按其基数指标计的计数（泊松分布，已计入乡镇间差异）",
         (PeerModel::Binomial, true) => "按所占比例（二项分布，已计入乡镇间差异）",
         (PeerModel::PerHead, true) => "按常住人口折算（修正 z 分数）",
         (PeerModel::Poisson, false) => "as a count per head of population (Poisson, allowing for differences between townships)",
+        (PeerModel::CountPer, false) => "as a count per unit of its base indicator (Poisson, allowing for differences between townships)",
         (PeerModel::Binomial, false) => "as a proportion (binomial, allowing for differences between townships)",
         (PeerModel::PerHead, false) => "per head of population (modified z-score)",
     }
@@ -358,6 +360,26 @@ mod tests {
                 "against the township's previous 12 months (adjusted by the county's seasonal \
                  factor of this month last year, 1.15)"
             ),
+            "{en}"
+        );
+    }
+
+    /// A count judged over another indicator (screenings of live births) does not claim to be
+    /// per head of population.
+    #[test]
+    fn a_count_over_its_base_is_not_said_per_head() {
+        let method = OutlierMethod::Peers {
+            townships: 13,
+            model: PeerModel::CountPer,
+        };
+        let zh = outlier(2.0, 29.0, (15.0, 44.0), 0.998, -5.0, true, &method, true);
+        assert!(
+            zh.contains("按其基数指标计的计数") && !zh.contains("常住人口"),
+            "{zh}"
+        );
+        let en = outlier(2.0, 29.0, (15.0, 44.0), 0.998, -5.0, true, &method, false);
+        assert!(
+            en.contains("its base indicator") && !en.contains("population"),
             "{en}"
         );
     }

@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::time::{Duration, Instant};
 
@@ -255,7 +255,7 @@ fn ctrl_c_stops_watch_cleanly() {
     std::fs::write(ws.join("收件箱/云溪镇8月.xlsx"), sample("云溪镇8月.xlsx")).expect("drop");
     w.wait_for(&format!("云溪镇 {MONTH} 第1版"), Duration::from_secs(60));
     // `kill` is a builtin of every sh, so no package is needed.
-    let sent = Command::new("sh")
+    let sent = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("kill -INT {}", w.child.id()))
         .status()

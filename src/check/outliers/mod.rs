@@ -349,7 +349,7 @@ pub fn peer_model<'c>(
         return Some((PeerModel::Binomial, den.as_str()));
     }
     if let Some(den) = p.counts_per.get(code) {
-        return Some((PeerModel::Poisson, den.as_str()));
+        return Some((PeerModel::CountPer, den.as_str()));
     }
     let population = p.population.as_deref()?;
     if code == population {
@@ -389,7 +389,7 @@ pub fn funnel_of(table: &FactTable, config: &Config, code: &str) -> Option<Funne
 
 fn fit(model: PeerModel, units: &[Unit], p: &OutlierParams) -> Option<Funnel> {
     let model = match model {
-        PeerModel::Poisson => Model::Poisson,
+        PeerModel::Poisson | PeerModel::CountPer => Model::Poisson,
         PeerModel::Binomial => Model::Binomial,
         PeerModel::PerHead => return None,
     };
