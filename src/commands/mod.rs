@@ -1,6 +1,7 @@
 //! One thin file per subcommand: parse arguments into library calls, print for people.
 
 pub mod check;
+pub mod decide;
 pub mod history;
 pub mod run;
 pub mod serve;
