@@ -136,11 +136,16 @@ pub struct OutlierParams {
     /// is still judged against its own months.
     #[serde(default = "standing_level")]
     pub standing_level: f64,
-    /// A value beyond the `level` limits of one comparison (own months or peers) but not the
-    /// strong ones is flagged only when the other comparison, where it judged the value,
-    /// leans the same way beyond its limits at this coverage (0 turns this off).
+    /// A value beyond the `level` limits of its own months but not the strong ones is flagged
+    /// only when its peers, where they judged it, lean the same way beyond their limits at this
+    /// coverage (0 turns this and `corroborate_peers` off).
     #[serde(default = "corroborate")]
     pub corroborate: f64,
+    /// A value beyond the `level` limits of its peers is flagged only when its own months,
+    /// where they judged it, lean the same way beyond their limits at this coverage. Higher
+    /// than `corroborate`: a township apart from its peers may be no more than itself.
+    #[serde(default = "corroborate_peers")]
+    pub corroborate_peers: f64,
 }
 
 /// Over-dispersion between townships (Spiegelhalter 2005, section 6).
@@ -176,6 +181,7 @@ impl Default for OutlierParams {
             funnel_charts: Vec::new(),
             standing_level: standing_level(),
             corroborate: corroborate(),
+            corroborate_peers: corroborate_peers(),
         }
     }
 }
@@ -206,6 +212,9 @@ fn min_peers() -> usize {
 }
 fn corroborate() -> f64 {
     0.8
+}
+fn corroborate_peers() -> f64 {
+    0.95
 }
 fn standing_level() -> f64 {
     0.95

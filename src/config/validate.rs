@@ -256,6 +256,8 @@ pub fn validate(c: &Config, origin: &str, text: &str, src: &Sources) -> Result<(
             Some("outlier: standing_level must be 0 (off) or between 0.5 and 1 (0.99 for 99%)")
         } else if !(o.corroborate == 0.0 || (0.0 < o.corroborate && o.corroborate < o.level)) {
             Some("outlier: corroborate must be 0 (off) or between 0 and level (0.8 for 80%)")
+        } else if !(0.0 < o.corroborate_peers && o.corroborate_peers < o.level) {
+            Some("outlier: corroborate_peers must be between 0 and level (0.95 for 95%)")
         } else if !(0.0..0.5).contains(&o.winsorise) {
             Some("outlier: winsorise must be ≥ 0 and < 0.5 (0.1 for 10% at each tail)")
         } else if o

@@ -220,11 +220,11 @@ fn outlier(
         (PeerModel::Poisson, true) => "按常住人口计的计数（泊松分布，已计入乡镇间差异）",
         (PeerModel::CountPer, true) => "按其基数指标计的计数（泊松分布，已计入乡镇间差异）",
         (PeerModel::Binomial, true) => "按所占比例（二项分布，已计入乡镇间差异）",
-        (PeerModel::PerHead, true) => "按常住人口折算（修正 z 分数）",
+        (PeerModel::PerHead, true) => "按人均值的对数（修正 z 分数）",
         (PeerModel::Poisson, false) => "as a count per head of population (Poisson, allowing for differences between townships)",
         (PeerModel::CountPer, false) => "as a count per unit of its base indicator (Poisson, allowing for differences between townships)",
         (PeerModel::Binomial, false) => "as a proportion (binomial, allowing for differences between townships)",
-        (PeerModel::PerHead, false) => "per head of population (modified z-score)",
+        (PeerModel::PerHead, false) => "per head of population, on the log scale (modified z-score)",
     }
     };
     let against = match (method, zh) {

@@ -2,9 +2,12 @@
 //! at twice, against the township's own months and against its peers. A typing error moves a
 //! value away from both; chance rarely pushes both the same way. So a value beyond the limits
 //! of one comparison is flagged when the other, where it judged the value, leans the same way
-//! (beyond its `corroborate` limits, on the same side), or when it lies beyond the strong
-//! limits of its own months (not of its peers: a township far from its peers month after
-//! month differs, it is not mistyped). No IO, no words.
+//! (beyond its corroborating limits, on the same side), or when it lies beyond the strong
+//! limits of its own months. The peers are believed less than the months: a township far from
+//! its peers may be no more than itself (a rate of its own that the spread between townships
+//! did not allow for), which its months show and a typing error is not; so a flag against the
+//! peers always needs the months, and the months must lean further (`corroborate_peers`, 95%)
+//! than the peers must for a flag against the months (`corroborate`, 80%). No IO, no words.
 
 use super::Judgement;
 
@@ -58,22 +61,32 @@ pub struct Beyond {
     pub judgement: Judgement,
 }
 
-/// The values to flag, in the order they were judged. `corroborate`: the |z| the other
-/// comparison must reach on the same side (`None`: either comparison alone suffices).
+/// The |z| the other comparison must reach on the same side.
+#[derive(Debug, Clone, Copy)]
+pub struct Corroboration {
+    /// The peers', for a value beyond the limits of its own months.
+    pub by_peers: f64,
+    /// The own months', for a value beyond the limits of its peers.
+    pub by_own_months: f64,
+}
+
+/// The values to flag, in the order they were judged (`None`: either comparison alone
+/// suffices).
 pub fn flagged(
     beyond: Vec<Beyond>,
     leanings: &Leanings,
-    corroborate: Option<f64>,
+    corroborate: Option<Corroboration>,
 ) -> impl Iterator<Item = Beyond> + '_ {
     beyond.into_iter().filter(move |b| {
         let j = &b.judgement;
-        // Strong limits stand alone against the township's own months only: beyond its peers,
-        // however far, a township may be no more than itself (a rate of its own that the
-        // spread between townships did not allow for), which its months show and a typing
-        // error is not; so the peers always need its months to lean the same way.
+        // Strong limits stand alone against the township's own months only.
         let alone = j.strong && b.by == Comparison::OwnMonths;
-        let (Some(needed), false) = (corroborate, alone) else {
+        let (Some(c), false) = (corroborate, alone) else {
             return true;
+        };
+        let needed = match b.by {
+            Comparison::OwnMonths => c.by_peers,
+            Comparison::Peers => c.by_own_months,
         };
         match leanings.other(b.by, b.indicator, j.row) {
             None => true,
@@ -109,7 +122,7 @@ mod tests {
 
     #[test]
     fn a_value_is_flagged_when_the_other_comparison_leans_the_same_way() {
-        let mut l = Leanings::new(1, 6);
+        let mut l = Leanings::new(1, 7);
         // Row 0: own months 3.3, peers 2.0 (same side): flagged.
         l.record(Comparison::OwnMonths, 0, 0, 3.3);
         l.record(Comparison::Peers, 0, 0, 2.0);
@@ -128,6 +141,8 @@ mod tests {
         // Row 5: own months −6.0 strong, peers −0.2: the township against itself suffices.
         l.record(Comparison::OwnMonths, 0, 5, -6.0);
         l.record(Comparison::Peers, 0, 5, -0.2);
+        l.record(Comparison::Peers, 0, 6, 3.5);
+        l.record(Comparison::OwnMonths, 0, 6, 1.5);
         let spec = [
             (Comparison::OwnMonths, 0, 3.3, false),
             (Comparison::OwnMonths, 1, 3.3, false),
@@ -136,15 +151,29 @@ mod tests {
             (Comparison::Peers, 4, -3.2, false),
             (Comparison::OwnMonths, 5, -6.0, true),
         ];
-        let rows = |c: Option<f64>, judged: &[(Comparison, usize, f64, bool)]| -> Vec<usize> {
-            let b = judged
-                .iter()
-                .map(|&(by, row, z, strong)| beyond(by, row, z, strong))
-                .collect();
-            flagged(b, &l, c).map(|b| b.judgement.row).collect()
+        let rows =
+            |c: Option<Corroboration>, judged: &[(Comparison, usize, f64, bool)]| -> Vec<usize> {
+                let b = judged
+                    .iter()
+                    .map(|&(by, row, z, strong)| beyond(by, row, z, strong))
+                    .collect();
+                flagged(b, &l, c).map(|b| b.judgement.row).collect()
+            };
+        // 1.2816: the 80% limits, both ways.
+        let both = |z| Corroboration {
+            by_peers: z,
+            by_own_months: z,
         };
-        // 1.2816: the 80% limits.
-        assert_eq!(rows(Some(1.2816), &spec), [0, 2, 5]);
+        assert_eq!(rows(Some(both(1.2816)), &spec), [0, 2, 5]);
         assert_eq!(rows(None, &spec), [0, 1, 2, 3, 4, 5]);
+        // Row 6 (recorded above): peers +3.5, own months +1.5: enough for a flag of the months
+        // at 80%, not for one of the peers at 95% (1.96).
+        let peers_flag = [(Comparison::Peers, 6, 3.5, false)];
+        assert_eq!(rows(Some(both(1.2816)), &peers_flag), [6]);
+        let asymmetric = Corroboration {
+            by_peers: 1.2816,
+            by_own_months: 1.96,
+        };
+        assert_eq!(rows(Some(asymmetric), &peers_flag), [] as [usize; 0]);
     }
 }

@@ -357,5 +357,6 @@ pub fn tail_z(p: f64) -> f64 {
 }
 
 mod quantile;
+pub(super) use quantile::inverse_cdf;
 #[cfg(test)]
 mod tests;

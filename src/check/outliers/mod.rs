@@ -95,7 +95,10 @@ pub fn evaluate(table: &FactTable, config: &Config, past: &Past, out: &mut Vec<F
     own_history(table, config, check, past, &mut judged, out);
     peers::peers(table, config, check, past, &mut judged, out);
     let p = &check.outlier;
-    let corroborate = (p.corroborate > 0.0).then(|| funnel::two_sided_z(p.corroborate));
+    let corroborate = (p.corroborate > 0.0).then(|| decide::Corroboration {
+        by_peers: funnel::two_sided_z(p.corroborate),
+        by_own_months: funnel::two_sided_z(p.corroborate_peers),
+    });
     for b in decide::flagged(judged.beyond, &judged.leanings, corroborate) {
         let ind = &config.indicators[b.indicator];
         push(table, check, ind, b.judgement, out);
@@ -195,11 +198,14 @@ fn own_history(
         return;
     }
     let recent = &past.recent[..months];
-    let seasons: Vec<Option<f64>> = config
+    let county: Vec<County> = config
         .indicators
         .iter()
         .filter(|i| i.outliers)
-        .map(|ind| season(ind, recent, p))
+        .map(|ind| County {
+            season: season(ind, recent, p),
+            dispersion: dispersion(ind, recent, p),
+        })
         .collect();
     for (row, township) in table.townships.iter().enumerate() {
         let have = recent.iter().filter(|f| f.has_township(township)).count();
@@ -216,35 +222,45 @@ fn own_history(
             );
             continue;
         }
-        judge_own_months(table, config, p, (row, township), recent, &seasons, judged);
+        judge_own_months(table, config, p, (row, township), recent, &county, judged);
     }
 }
 
-/// One township's values against its own months (`seasons`: each outlier indicator's
-/// seasonal factor, in order).
+/// What the county's townships' months say of an indicator, for judging each township's.
+struct County {
+    /// The seasonal factor of this month.
+    season: Option<f64>,
+    /// A count flow's month-to-month dispersion κ (`own_history::month_dispersion`).
+    dispersion: Option<f64>,
+}
+
+/// One township's values against its own months (`county`: each outlier indicator's, in
+/// order).
 fn judge_own_months(
     table: &FactTable,
     config: &Config,
     p: &OutlierParams,
     (row, township): (usize, &str),
     recent: &[Figures],
-    seasons: &[Option<f64>],
+    county: &[County],
     judged: &mut Judged,
 ) {
-    for ((index, ind), season) in config
+    for ((index, ind), county) in config
         .indicators
         .iter()
         .enumerate()
         .filter(|(_, i)| i.outliers)
-        .zip(seasons)
+        .zip(county)
     {
         let code = ind.code();
         let Some(x) = table.value(row, code) else {
             continue;
         };
-        let Some(mut e) = expectation(table, row, township, ind, recent, p) else {
+        let Some(mut e) = expectation(table, row, township, ind, recent, p, county.dispersion)
+        else {
             continue;
         };
+        let season = &county.season;
         if let Some(s) = season {
             e = e.with_season(*s);
         }
@@ -291,7 +307,36 @@ fn season(ind: &crate::config::Indicator, recent: &[Figures], p: &OutlierParams)
     own_history::seasonal_factor(&pairs, p.min_peers)
 }
 
+/// The county's month-to-month dispersion of a count flow (none for stocks, amounts, counts
+/// per unit and shares), from each township's months in `recent`.
+fn dispersion(
+    ind: &crate::config::Indicator,
+    recent: &[Figures],
+    p: &OutlierParams,
+) -> Option<f64> {
+    let code = ind.code();
+    let per_unit = p.counts_per.contains_key(code) || p.proportions.contains_key(code);
+    if ind.kind == IndicatorKind::Stock || !ind.is_count() || per_unit {
+        return None;
+    }
+    let newest = recent.first()?;
+    let series: Vec<Vec<f64>> = newest
+        .townships()
+        .into_iter()
+        .map(|t| {
+            recent
+                .iter()
+                .rev()
+                .filter_map(|f| f.get(t, code, Column::Month))
+                .collect::<Vec<f64>>()
+        })
+        .filter(|months| months.len() >= p.min_months)
+        .collect();
+    own_history::month_dispersion(&series, p.min_peers)
+}
+
 /// What the township's months lead to expect of `ind` this month (`None`: too few months).
+/// `dispersion`: the county's, for a count flow.
 fn expectation(
     table: &FactTable,
     row: usize,
@@ -299,6 +344,7 @@ fn expectation(
     ind: &crate::config::Indicator,
     recent: &[Figures],
     p: &OutlierParams,
+    dispersion: Option<f64>,
 ) -> Option<own_history::Expectation> {
     let code = ind.code();
     // `recent` is newest first; the expectation reads the months in order.
@@ -329,7 +375,12 @@ fn expectation(
     if series.len() < p.min_months {
         return None;
     }
-    own_history::expect(&series, ind.kind == IndicatorKind::Stock, ind.decimals)
+    own_history::expect(
+        &series,
+        ind.kind == IndicatorKind::Stock,
+        ind.decimals,
+        dispersion,
+    )
 }
 
 #[cfg(test)]

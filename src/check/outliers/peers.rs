@@ -151,7 +151,8 @@ pub(super) fn peers(
             },
         };
         if model == PeerModel::PerHead {
-            per_head(check, index, &rows, &reference, method, judged);
+            let step = 10f64.powi(-(ind.decimals as i32));
+            per_head(check, (index, step), &rows, &reference, method, judged);
             continue;
         }
         let Some(funnel) = fit(model, &reference, p) else {
@@ -267,29 +268,35 @@ pub(super) fn stood_apart(
     then.beyond && then.z.signum() == z.signum()
 }
 
-/// Amounts that are not counts: the modified z-score of the amount per head.
+/// Amounts that are not counts: the modified z-score of the amount per head on the log scale.
+/// Money and weight vary between townships by factors, not by sums (one spends 1.3 times the
+/// other per head), so the spread is symmetric in the logarithm, and a lost digit and a digit
+/// too many are equally far. Half a typed `step` is added so that an amount of 0 has a log.
 fn per_head(
     check: &Check,
-    index: usize,
+    (index, step): (usize, f64),
     rows: &[(usize, f64, f64)],
     reference: &[Unit],
     method: OutlierMethod,
     judged: &mut Judged,
 ) {
     let p = &check.outlier;
-    let rates: Vec<f64> = reference.iter().map(|u| u.count / u.size).collect();
-    let Some(r) = Robust::of(&rates) else {
+    let log = |amount: f64, size: f64| ((amount.max(0.0) + step / 2.0) / size).ln();
+    let back = |l: f64, size: f64| (l.exp() * size - step / 2.0).max(0.0);
+    let logs: Vec<f64> = reference.iter().map(|u| log(u.count, u.size)).collect();
+    let Some(r) = Robust::of(&logs) else {
         return;
     };
+    let (low, high) = r.range(p.z);
     for &(row, x, pop) in rows {
-        let z = r.z(x / pop);
-        let (low, high) = r.range(p.z);
+        let l = log(x, pop);
+        let z = r.z(l);
         let j = Judgement {
             row,
             value: x,
-            expected: r.median * pop,
-            limits: ((low * pop).max(0.0), high * pop),
-            z: if x / pop < r.median { -z } else { z },
+            expected: back(r.median, pop),
+            limits: (back(low, pop), back(high, pop)),
+            z: if l < r.median { -z } else { z },
             strong: z >= p.z_strong,
             method,
         };

@@ -8,7 +8,11 @@ use statrs::distribution::DiscreteCDF;
 
 /// The smallest `x` with `cdf(x) ≥ p` (statrs' definition: `min` when `p ≤ cdf(min)`, `max`
 /// when `p ≥ 1`), searched from `guess` by doubling steps, then bisection.
-pub(super) fn inverse_cdf(d: &dyn DiscreteCDF<u64, f64>, p: f64, guess: f64) -> u64 {
+pub(in crate::check::outliers) fn inverse_cdf(
+    d: &dyn DiscreteCDF<u64, f64>,
+    p: f64,
+    guess: f64,
+) -> u64 {
     let (min, max) = (d.min(), d.max());
     if p <= d.cdf(min) {
         return min;
