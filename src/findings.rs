@@ -5,8 +5,10 @@
 use crate::model::{Column, Date, Location, Period, Review, Severity};
 
 mod catalog;
+mod outlier;
 
 pub use catalog::{examples, rule_ids};
+pub use outlier::{HistoryLaw, OutlierMethod, PeerModel};
 
 /// Something found in a return (or in the folder): data, never an `Err`.
 #[derive(Debug, Clone, PartialEq)]
@@ -293,37 +295,6 @@ impl NotEvaluable {
             NotEvaluable::TooFewPeers { .. } => "too_few_peers",
         }
     }
-}
-
-/// How an outlier was found (R15).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum OutlierMethod {
-    /// Against the township's own previous months: their level, or their steady trend (stocks);
-    /// `season`: the county's seasonal factor of this month, when one was followed (flows with
-    /// a year of months).
-    History {
-        months: usize,
-        trend: bool,
-        season: Option<f64>,
-    },
-    /// Against the other townships this month, by funnel limits or (amounts) modified z.
-    Peers { townships: usize, model: PeerModel },
-    /// Against the other townships' last month (a return checked on its own).
-    PeersLastMonth { townships: usize, model: PeerModel },
-}
-
-/// The distribution a township's value is compared with across townships.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum PeerModel {
-    /// A count over the population: Poisson (with over-dispersion, negative binomial).
-    Poisson,
-    /// A count over another indicator that is not its whole (screenings of live births, high-risk
-    /// mothers of mothers): Poisson on that base, `counts_per` in the configuration.
-    CountPer,
-    /// A count out of another (a proportion): binomial.
-    Binomial,
-    /// An amount per head, by the modified z-score.
-    PerHead,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -130,6 +130,7 @@ pub fn examples() -> Vec<Kind> {
                 months: 0,
                 trend: false,
                 season: None,
+                law: crate::findings::HistoryLaw::OwnSpread,
             },
         },
         Kind::NotEvaluable(NotEvaluable::NoStore),

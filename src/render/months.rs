@@ -2,7 +2,7 @@
 //! R15 (outliers), rules that could not be evaluated, and sentinel values. Words only.
 
 use crate::findings::Finding;
-use crate::findings::{Kind, NotEvaluable, OutlierMethod, PeerModel};
+use crate::findings::{HistoryLaw, Kind, NotEvaluable, OutlierMethod, PeerModel};
 use crate::locate::format_number;
 
 use super::Lang;
@@ -195,6 +195,26 @@ fn about(v: f64) -> String {
     }
 }
 
+/// The law a township's own months judged a value by, in words.
+fn history_law(law: HistoryLaw, zh: bool) -> &'static str {
+    match (law, zh) {
+        (HistoryLaw::Binomial, true) => "按所占比例，二项分布",
+        (HistoryLaw::Poisson, true) => "按计数的随机波动，泊松分布",
+        (HistoryLaw::CountyMovement, true) => "负二项分布，计入全县各乡镇逐月的正常起伏",
+        (HistoryLaw::Dispersed, true) => "各月波动大于随机波动，控制限按其离散程度放宽",
+        (HistoryLaw::OwnSpread, true) => "按各月自身的波动",
+        (HistoryLaw::Binomial, false) => "as a proportion, binomial",
+        (HistoryLaw::Poisson, false) => "by chance variation of a count, Poisson",
+        (HistoryLaw::CountyMovement, false) => {
+            "negative binomial, with the month-to-month movement of the county's townships"
+        }
+        (HistoryLaw::Dispersed, false) => {
+            "its months scatter more than chance: limits widened by their dispersion"
+        }
+        (HistoryLaw::OwnSpread, false) => "by the months' own spread",
+    }
+}
+
 /// R15 in words: the value, what was expected, the limits, the method and how unusual.
 #[allow(clippy::too_many_arguments)] // one finding's fields, named rather than bundled
                                      // long-function: one sentence per outlier method (zh and en side by side), read top to bottom
@@ -293,13 +313,21 @@ fn outlier(
         ),
     };
     let against = match method {
-        OutlierMethod::History {
-            season: Some(s), ..
-        } => {
+        OutlierMethod::History { season, law, .. } => {
+            let mut notes = vec![history_law(*law, zh).to_string()];
+            if let Some(s) = season {
+                notes.push(if zh {
+                    format!("按全县去年同月的季节系数 {s:.2} 调整")
+                } else {
+                    format!(
+                        "adjusted by the county's seasonal factor of this month last year, {s:.2}"
+                    )
+                });
+            }
             if zh {
-                format!("{against}（按全县去年同月的季节系数 {s:.2} 调整）")
+                format!("{against}（{}）", notes.join("；"))
             } else {
-                format!("{against} (adjusted by the county's seasonal factor of this month last year, {s:.2})")
+                format!("{against} ({})", notes.join("; "))
             }
         }
         _ => against,
@@ -342,26 +370,53 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_seasonal_expectation_says_its_factor() {
+    fn a_seasonal_expectation_says_its_law_and_its_factor() {
         let method = OutlierMethod::History {
             months: 12,
             trend: false,
             season: Some(1.15),
+            law: HistoryLaw::CountyMovement,
         };
         let zh = outlier(52.0, 30.0, (18.0, 44.0), 0.998, 3.6, false, &method, true);
         assert_eq!(
             zh,
-            "52 偏离：与本乡镇前 12 个月相比（按全县去年同月的季节系数 1.15 调整），预期 30，\
-             99.8% 控制限 18–44，超出控制限（z = 3.6）"
+            "52 偏离：与本乡镇前 12 个月相比（负二项分布，计入全县各乡镇逐月的正常起伏；\
+             按全县去年同月的季节系数 1.15 调整），预期 30，99.8% 控制限 18–44，超出控制限（z = 3.6）"
         );
         let en = outlier(52.0, 30.0, (18.0, 44.0), 0.998, 3.6, false, &method, false);
         assert!(
             en.contains(
-                "against the township's previous 12 months (adjusted by the county's seasonal \
-                 factor of this month last year, 1.15)"
+                "against the township's previous 12 months (negative binomial, with the \
+                 month-to-month movement of the county's townships; adjusted by the county's \
+                 seasonal factor of this month last year, 1.15)"
             ),
             "{en}"
         );
+        // Every law says itself, in both languages.
+        for law in [
+            HistoryLaw::Binomial,
+            HistoryLaw::Poisson,
+            HistoryLaw::CountyMovement,
+            HistoryLaw::Dispersed,
+            HistoryLaw::OwnSpread,
+        ] {
+            let m = OutlierMethod::History {
+                months: 12,
+                trend: false,
+                season: None,
+                law,
+            };
+            let zh = outlier(52.0, 30.0, (18.0, 44.0), 0.998, 3.6, false, &m, true);
+            assert!(
+                zh.contains(&format!("相比（{}）", history_law(law, true))),
+                "{zh}"
+            );
+            let en = outlier(52.0, 30.0, (18.0, 44.0), 0.998, 3.6, false, &m, false);
+            assert!(
+                en.contains(&format!("months ({})", history_law(law, false))),
+                "{en}"
+            );
+        }
     }
 
     /// A count judged over another indicator (screenings of live births) does not claim to be

@@ -115,6 +115,7 @@ mod tests {
                     months: 12,
                     trend: false,
                     season: None,
+                    law: crate::findings::HistoryLaw::OwnSpread,
                 },
             },
         }

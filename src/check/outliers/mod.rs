@@ -276,6 +276,7 @@ fn judge_own_months(
                 months: e.months,
                 trend: e.trend,
                 season: *season,
+                law: e.law,
             },
         };
         judged.add(Comparison::OwnMonths, index, j, beyond);

@@ -11,6 +11,7 @@ use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, NegativeBinomia
 
 use super::funnel::{inverse_cdf, tail_z};
 use super::median;
+use crate::findings::HistoryLaw;
 
 mod counts;
 
@@ -30,6 +31,8 @@ pub struct Expectation {
     pub df: f64,
     /// Whether a stock's steady change was followed.
     pub trend: bool,
+    /// The law the limits come from (said in the finding).
+    pub law: HistoryLaw,
 }
 
 /// Where the spread is measured.
@@ -176,6 +179,7 @@ pub fn expect(
         months: n,
         df: degrees_of_freedom(n - 1),
         trend: drift != 0.0,
+        law: HistoryLaw::OwnSpread,
     })
 }
 
@@ -216,6 +220,7 @@ fn flow(oldest_first: &[f64], count: bool, step: f64, dispersion: Option<f64>) -
         months: n,
         df: degrees_of_freedom(n),
         trend: false,
+        law: HistoryLaw::OwnSpread,
     }
 }
 

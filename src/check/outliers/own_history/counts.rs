@@ -10,6 +10,7 @@ use statrs::distribution::{ChiSquared, ContinuousCDF};
 
 use super::super::median;
 use super::{robust_sd, Expectation, Scale};
+use crate::findings::HistoryLaw;
 
 /// A count per unit of another (the audience of talks per talk), judged against this month's
 /// units: see `ratio`; chance is Poisson, the predictive negative binomial of the months' rate
@@ -78,15 +79,21 @@ pub(super) fn ratio(pairs: &[(f64, f64)], units: f64, chance: Chance) -> Option<
         .sum();
     let within_chance = x2 <= chi_squared_quantile(df, Coverage::Within);
     if within_chance {
-        let scale = match chance {
-            Chance::Poisson => Scale::Counts {
-                total: events + 0.5,
-                months: trials / units,
-            },
-            Chance::Binomial => Scale::Binomial {
-                trials: units.round(),
-                share: rate,
-            },
+        let (scale, law) = match chance {
+            Chance::Poisson => (
+                Scale::Counts {
+                    total: events + 0.5,
+                    months: trials / units,
+                },
+                HistoryLaw::Poisson,
+            ),
+            Chance::Binomial => (
+                Scale::Binomial {
+                    trials: units.round(),
+                    share: rate,
+                },
+                HistoryLaw::Binomial,
+            ),
         };
         return Some(Expectation {
             expected,
@@ -95,6 +102,7 @@ pub(super) fn ratio(pairs: &[(f64, f64)], units: f64, chance: Chance) -> Option<
             months: n,
             df: f64::INFINITY,
             trend: false,
+            law,
         });
     }
     Some(Expectation {
@@ -104,6 +112,7 @@ pub(super) fn ratio(pairs: &[(f64, f64)], units: f64, chance: Chance) -> Option<
         months: n,
         df,
         trend: false,
+        law: HistoryLaw::Dispersed,
     })
 }
 
@@ -189,6 +198,11 @@ pub(super) fn over_dispersed(months: &[(f64, f64)], kappa: f64) -> Option<Expect
         months: months.len(),
         df: f64::INFINITY,
         trend: false,
+        law: if kappa > 0.0 {
+            HistoryLaw::CountyMovement
+        } else {
+            HistoryLaw::Poisson
+        },
     })
 }
 
