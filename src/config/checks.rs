@@ -162,6 +162,14 @@ pub enum Dispersion {
     Additive,
 }
 
+impl OutlierParams {
+    /// Whether `code` is judged per unit of another indicator (`proportions`, `counts_per`),
+    /// not as a flow of its own.
+    pub fn per_unit(&self, code: &str) -> bool {
+        self.proportions.contains_key(code) || self.counts_per.contains_key(code)
+    }
+}
+
 impl Default for OutlierParams {
     fn default() -> Self {
         Self {

@@ -288,8 +288,7 @@ fn judge_own_months(
 /// counts per unit and shares (their expectation already moves with this month's units).
 fn season(ind: &crate::config::Indicator, recent: &[Figures], p: &OutlierParams) -> Option<f64> {
     let code = ind.code();
-    let per_unit = p.counts_per.contains_key(code) || p.proportions.contains_key(code);
-    if ind.kind == IndicatorKind::Stock || per_unit || recent.len() < 12 {
+    if ind.kind == IndicatorKind::Stock || p.per_unit(code) || recent.len() < 12 {
         return None;
     }
     let year = &recent[..12];
@@ -316,8 +315,7 @@ fn dispersion(
     p: &OutlierParams,
 ) -> Option<f64> {
     let code = ind.code();
-    let per_unit = p.counts_per.contains_key(code) || p.proportions.contains_key(code);
-    if ind.kind == IndicatorKind::Stock || !ind.is_count() || per_unit {
+    if ind.kind == IndicatorKind::Stock || !ind.is_count() || p.per_unit(code) {
         return None;
     }
     let newest = recent.first()?;

@@ -65,9 +65,7 @@ pub(super) fn ratio(pairs: &[(f64, f64)], units: f64, chance: Chance) -> Option<
         return None;
     }
     let kept = without_mistyped(pairs, chance);
-    let (events, trials) = kept
-        .iter()
-        .fold((0.0, 0.0), |(e, t), (y, d)| (e + y, t + d));
+    let (events, trials) = totals(&kept);
     let rate = chance.rate(events, trials);
     // The rate's own uncertainty (estimated from `trials` units) adds to this month's noise.
     let variance = chance.variance(rate, units) * (1.0 + units / trials);
@@ -122,9 +120,7 @@ pub(super) fn ratio(pairs: &[(f64, f64)], units: f64, chance: Chance) -> Option<
 /// not move the rate this month is judged by, nor pass for over-dispersion; a month of months
 /// that all scatter widely is no mistake.
 fn without_mistyped(pairs: &[(f64, f64)], chance: Chance) -> Vec<(f64, f64)> {
-    let (events, trials) = pairs
-        .iter()
-        .fold((0.0, 0.0), |(e, t), (y, n)| (e + y, t + n));
+    let (events, trials) = totals(pairs);
     let residual = |&(y, n): &(f64, f64), rate: f64| {
         (y - rate * n).abs() / chance.variance(rate, n).max(0.25).sqrt()
     };
@@ -204,6 +200,13 @@ pub(super) fn over_dispersed(months: &[(f64, f64)], kappa: f64) -> Option<Expect
             HistoryLaw::Poisson
         },
     })
+}
+
+/// The months' events and units, summed.
+fn totals(pairs: &[(f64, f64)]) -> (f64, f64) {
+    pairs
+        .iter()
+        .fold((0.0, 0.0), |(e, t), (y, n)| (e + y, t + n))
 }
 
 /// Which quantile of Pearson's χ² a test reads.
