@@ -98,7 +98,15 @@ fn text_width(text: &str) -> f64 {
         .sum()
 }
 
-/// Sets a row's height to the lines its wrapped cells need (15 points a line), since neither
+/// The width a wrapped line fills of a column `width` wide: lines break between words and
+/// before a figure, not inside `99.8%` or `(z = 3.1)`, so a tenth is left for the ragged edge
+/// (without it the last line of a long R15 message was cut when printed).
+fn usable(width: f64) -> f64 {
+    ((width - 1.0) * 0.9).max(1.0)
+}
+
+/// Sets a row's height to the lines its wrapped cells need (16 points a line: CJK text at 10
+/// points takes more than 15 when printed), since neither
 /// LibreOffice nor Excel grows a row on opening a file: without it wrapped text is cut.
 pub(super) fn fit_row_height<'a>(
     ws: &mut Worksheet,
@@ -109,12 +117,12 @@ pub(super) fn fit_row_height<'a>(
         .into_iter()
         .map(|(text, width)| {
             text.split('\n')
-                .map(|line| (text_width(line) / (width - 1.0).max(1.0)).ceil().max(1.0))
+                .map(|line| (text_width(line) / usable(width)).ceil().max(1.0))
                 .sum::<f64>()
         })
         .fold(1.0, f64::max);
     if lines > 1.0 {
-        ws.set_row_height(row, 15.0 * lines.min(27.0))?;
+        ws.set_row_height(row, 16.0 * lines.min(25.0))?;
     }
     Ok(())
 }
@@ -177,6 +185,8 @@ pub(super) fn headers(
         ws.write_string_with_format(row, i as u16, *h, &s.header)?;
         ws.set_column_width(i as u16, *w)?;
     }
+    // A header wider than its column (严重程度 over a narrow column) wraps: give it the lines.
+    fit_row_height(ws, row, names.iter().copied().zip(widths.iter().copied()))?;
     ws.set_freeze_panes(row + 1, 1)?;
     // A4 landscape, shrunk to the page's width only while readable; header row and first
     // column on every page.
