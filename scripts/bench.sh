@@ -83,7 +83,9 @@ for n in "${sizes[@]}"; do
   fi
   dir=$(corpus "$n")
   read -r fw fc fp < <(measure "$ex/floor" "$dir/returns")
-  read -r hw hc hp < <(measure "$huizong" run "$dir/returns" --config "$dir/huizong.toml" --out "$dir/out" --json "$dir/out/run.json" --quiet)
+  # Its own store in out/ (without --history it would be 历史库/ beside the configuration): the
+  # month alone, and the store that bench_history builds the months before from.
+  read -r hw hc hp < <(measure "$huizong" run "$dir/returns" --config "$dir/huizong.toml" --out "$dir/out" --history "$dir/out/history" --json "$dir/out/run.json" --quiet)
   row "$n" floor "$fw" "$fc" "$fp" "$fw" "$fc"
   row "$n" run "$hw" "$hc" "$hp" "$fw" "$fc"
   if [ -n "${HISTORY:-}" ]; then
